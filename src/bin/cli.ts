@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { run } from '../cli/run';
+
+// The only place that touches the process: signals, exit code, real streams.
+const waitForStop = () =>
+  new Promise<string>((resolve) => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve(signal));
+  });
+
+run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  waitForStop,
+  onReloadSignal: (listener) => process.on('SIGHUP', listener),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`mail-autoconf: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,25 @@
+import { loadConfigDir, type LoadedConfig } from '../config/load';
+import { formatProblem } from '../config/problems';
+import { CliExit, type CliIo } from './io';
+
+/** Loads a config directory for a command; on errors prints every one and exits 1. */
+export async function loadOrExit(
+  dir: string,
+  io: CliIo,
+  options: { quietWarnings?: boolean } = {},
+): Promise<LoadedConfig> {
+  let result;
+  try {
+    result = await loadConfigDir(dir, { displayBase: io.cwd });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliExit(1, `cannot read config directory ${dir}${code ? ` (${code})` : ''}`);
+  }
+  const warnings = result.ok ? result.config.warnings : result.warnings;
+  if (!options.quietWarnings) for (const warning of warnings) io.stderr.write(`${formatProblem(warning)}\n`);
+  if (!result.ok) {
+    for (const error of result.errors) io.stderr.write(`${formatProblem(error)}\n`);
+    throw new CliExit(1, `${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${dir}`);
+  }
+  return result.config;
+}

@@ -1,0 +1,167 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { DomainSettings, ServiceSettings } from '../core/settings';
+import { formatProblem, type ConfigProblem } from './problems';
+import { resolveConfig, type DomainEntrySource, type ProfileSource } from './resolve';
+import { collectKeys, toSchemaIssues } from './schema-issues';
+import {
+  domainEntrySchema,
+  multiFileSchema,
+  profileSchema,
+  singleDomainFileSchema,
+  type DomainEntryInput,
+  type ServiceInput,
+} from './schema';
+import { YamlSource } from './yaml-source';
+
+export interface LoadedConfig {
+  readonly domains: readonly DomainSettings[];
+  readonly service: ServiceSettings;
+  readonly files: readonly string[];
+  readonly warnings: readonly ConfigProblem[];
+}
+
+export type LoadResult =
+  { ok: true; config: LoadedConfig } | { ok: false; errors: ConfigProblem[]; warnings: ConfigProblem[] };
+
+export interface ConfigText {
+  /** Name used in messages (a path relative to where the admin runs the command). */
+  readonly file: string;
+  readonly text: string;
+}
+
+const KNOWN_KEYS = collectKeys(multiFileSchema).concat(collectKeys(domainEntrySchema));
+const YAML_FILE = /\.ya?ml$/i;
+
+/** All `*.yaml`/`*.yml` files below `dir`, in a stable order. */
+export async function listConfigFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && YAML_FILE.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/** Reads and validates a config directory. Never throws for bad content; only for an unreadable dir. */
+export async function loadConfigDir(
+  dir: string,
+  options: { displayBase?: string } = {},
+): Promise<LoadResult> {
+  const files = await listConfigFiles(dir);
+  const base = options.displayBase ?? process.cwd();
+  const texts = await Promise.all(
+    files.map(async (file) => {
+      const shown = relative(base, file);
+      return { file: shown.startsWith('..') ? file : shown, text: await readFile(file, 'utf8') };
+    }),
+  );
+  if (texts.length === 0) {
+    return {
+      ok: false,
+      errors: [
+        { severity: 'error', file: dir, line: 1, col: 1, path: '', message: 'no .yaml or .yml files found' },
+      ],
+      warnings: [],
+    };
+  }
+  return loadConfigTexts(texts);
+}
+
+/** The pure part of loading: text in, validated settings or every problem out. */
+export function loadConfigTexts(texts: readonly ConfigText[]): LoadResult {
+  const errors: ConfigProblem[] = [];
+  const profiles: ProfileSource[] = [];
+  const entries: DomainEntrySource[] = [];
+  let service: { value: ServiceInput; source: YamlSource } | undefined;
+
+  for (const { file, text } of texts) {
+    const source = new YamlSource(file, text);
+    const syntax = source.syntaxProblems();
+    if (syntax.length > 0) {
+      errors.push(...syntax);
+      continue;
+    }
+    const read = source.toData();
+    if (!read.ok) {
+      errors.push(read.problem);
+      continue;
+    }
+    const data = read.data;
+    if (data === null || data === undefined) continue; // an empty file is allowed (e.g. all commented out)
+    if (typeof data !== 'object' || Array.isArray(data)) {
+      errors.push(
+        source.problem([], 'expected a mapping with "domain:" or with "domains:", "profiles:", "service:"'),
+      );
+      continue;
+    }
+    const single = 'domain' in data;
+    const parsed = (single ? singleDomainFileSchema : multiFileSchema).safeParse(data, { reportInput: true });
+    if (!parsed.success) {
+      for (const issue of toSchemaIssues(parsed.error.issues, KNOWN_KEYS)) {
+        errors.push(
+          source.problem(issue.path, issue.message, issue.key === undefined ? {} : { key: issue.key }),
+        );
+      }
+      continue;
+    }
+    if (single) {
+      entries.push({ entry: parsed.data as DomainEntryInput, source, path: [] });
+      continue;
+    }
+    const multi = multiFileSchema.parse(parsed.data);
+    if (multi.service) {
+      if (service) {
+        const first = service.source.locate(['service']);
+        errors.push(
+          source.problem(
+            ['service'],
+            `service settings are already defined at ${service.source.file}:${first.line}:${first.col}`,
+          ),
+        );
+      } else {
+        service = { value: multi.service, source };
+      }
+    }
+    for (const [name, profile] of Object.entries(multi.profiles ?? {})) {
+      profiles.push({ name, profile: profileSchema.parse(profile), source, path: ['profiles', name] });
+    }
+    const defaults = multi.defaults ?? {};
+    (multi.domains ?? []).forEach((item, index) => {
+      const entry = typeof item === 'string' ? { domain: item } : item;
+      entries.push({
+        entry: { ...defaults, ...entry },
+        source,
+        path: ['domains', index],
+        ...(entry.extends === undefined &&
+          defaults.extends !== undefined && { extendsPath: ['defaults', 'extends'] }),
+      });
+    });
+  }
+
+  const resolved = resolveConfig({ profiles, entries, service: service?.value ?? {} });
+  errors.push(...resolved.errors);
+  if (errors.length > 0)
+    return { ok: false, errors: sortProblems(errors), warnings: sortProblems(resolved.warnings) };
+  return {
+    ok: true,
+    config: {
+      domains: resolved.domains,
+      service: resolved.service,
+      files: texts.map((t) => t.file),
+      warnings: sortProblems(resolved.warnings),
+    },
+  };
+}
+
+/** By file and position, once each: a profile error shared by many domains is reported once. */
+function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems
+    .filter((problem) => {
+      const key = formatProblem(problem);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : a.file < b.file ? -1 : 1));
+}

@@ -1,0 +1,39 @@
+/** A config error or warning, located in a file so an admin can jump to it. */
+export interface ConfigProblem {
+  readonly severity: 'error' | 'warning';
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  /** Path inside the document, e.g. `domains[2].incoming[0].port`; empty for the whole file. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatProblem(problem: ConfigProblem): string {
+  const where = `${problem.file}:${problem.line}:${problem.col}`;
+  const prefix = problem.severity === 'warning' ? 'warning: ' : '';
+  return problem.path
+    ? `${where} ${prefix}${problem.path}: ${problem.message}`
+    : `${where} ${prefix}${problem.message}`;
+}
+
+export type PathSegment = string | number;
+
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out === '' ? segment : `.${segment}`;
+  }
+  return out;
+}
+
+/** Parses what formatPath wrote, so a stored source path can be located again. */
+export function parsePath(path: string): PathSegment[] {
+  const segments: PathSegment[] = [];
+  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (match[2] !== undefined) segments.push(Number(match[2]));
+    else if (match[1] !== undefined) segments.push(match[1]);
+  }
+  return segments;
+}

@@ -1,0 +1,221 @@
+import { normalizeDomain } from '../core/address';
+import {
+  DEFAULT_DNS_TTL,
+  DEFAULT_PORTS,
+  type AuthMethod,
+  type DavSettings,
+  type DomainSettings,
+  type ServerSettings,
+  type ServerType,
+  type ServiceSettings,
+} from '../core/settings';
+import { usernameTemplate } from '../core/username';
+import { formatPath, type ConfigProblem, type PathSegment } from './problems';
+import type { DomainEntryInput, ProfileInput, ServerInput, ServiceInput } from './schema';
+import { domainWarnings } from './warnings';
+import type { YamlSource } from './yaml-source';
+
+export interface ProfileSource {
+  readonly name: string;
+  readonly profile: ProfileInput;
+  readonly source: YamlSource;
+  readonly path: PathSegment[];
+}
+
+export interface DomainEntrySource {
+  readonly entry: DomainEntryInput;
+  readonly source: YamlSource;
+  readonly path: PathSegment[];
+  /** Where `extends` was written when it came from the file's `defaults`. */
+  readonly extendsPath?: PathSegment[];
+}
+
+const DEFAULT_AUTH: readonly AuthMethod[] = ['password-cleartext'];
+
+function where(source: YamlSource, path: readonly PathSegment[]): string {
+  const pos = source.locate(path);
+  return `${source.file}:${pos.line}:${pos.col}`;
+}
+
+/**
+ * Applies profiles (`extends`) to every domain entry, normalises names, fills defaults and checks
+ * rules that span entries or files (duplicates, unknown profiles, cycles).
+ */
+export function resolveConfig(input: {
+  profiles: readonly ProfileSource[];
+  entries: readonly DomainEntrySource[];
+  service: ServiceInput;
+}): {
+  domains: DomainSettings[];
+  service: ServiceSettings;
+  errors: ConfigProblem[];
+  warnings: ConfigProblem[];
+} {
+  const errors: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
+
+  const profiles = new Map<string, ProfileSource>();
+  for (const profile of input.profiles) {
+    const first = profiles.get(profile.name);
+    if (first) {
+      errors.push(
+        profile.source.problem(
+          profile.path,
+          `profile "${profile.name}" is already defined at ${where(first.source, first.path)}`,
+        ),
+      );
+    } else {
+      profiles.set(profile.name, profile);
+    }
+  }
+
+  /** Profile layers from the root of the chain down to the direct parent; undefined on error. */
+  const chainCache = new Map<string, ProfileInput[] | string>();
+  const profileChain = (name: string, seen: string[] = []): ProfileInput[] | string => {
+    const cached = chainCache.get(name);
+    if (cached) return cached;
+    const profile = profiles.get(name);
+    let result: ProfileInput[] | string;
+    if (!profile) {
+      const known = [...profiles.keys()];
+      result = `unknown profile "${name}"${known.length ? ` (known: ${known.join(', ')})` : ' (no profiles are defined)'}`;
+    } else if (seen.includes(name)) {
+      result = `profiles extend each other in a cycle: ${[...seen, name].join(' → ')}`;
+    } else if (profile.profile.extends === undefined) {
+      result = [profile.profile];
+    } else {
+      const parent = profileChain(profile.profile.extends, [...seen, name]);
+      result = typeof parent === 'string' ? parent : [...parent, profile.profile];
+    }
+    if (seen.length === 0) chainCache.set(name, result);
+    return result;
+  };
+
+  const domains: DomainSettings[] = [];
+  const owners = new Map<string, DomainEntrySource>();
+
+  for (const item of input.entries) {
+    const { entry, source, path } = item;
+    const fail = (sub: PathSegment[], message: string) =>
+      errors.push(source.problem([...path, ...sub], message));
+
+    let layers: ProfileInput[] = [];
+    if (entry.extends !== undefined) {
+      const chain = profileChain(entry.extends);
+      if (typeof chain === 'string') {
+        if (item.extendsPath) errors.push(source.problem(item.extendsPath, chain));
+        else fail(['extends'], chain);
+        continue;
+      }
+      layers = chain;
+    }
+    const merged = mergeLayers([...layers, entry]);
+    const domain = normalizeDomain(entry.domain) as string; // the schema has checked it
+    const aliases = (entry.aliases ?? []).map((alias) => normalizeDomain(alias) as string);
+
+    let duplicate = false;
+    for (const [index, name] of [domain, ...aliases].entries()) {
+      const first = owners.get(name);
+      const sub: PathSegment[] = index === 0 ? ['domain'] : ['aliases', index - 1];
+      if (first) {
+        fail(sub, `domain ${name} is already defined at ${where(first.source, first.path)}`);
+        duplicate = true;
+      } else {
+        owners.set(name, item);
+      }
+    }
+    if (!merged.incoming) fail([], 'no incoming servers: set "incoming" here or in the profile it extends');
+    if (!merged.outgoing) fail([], 'no outgoing servers: set "outgoing" here or in the profile it extends');
+    if (duplicate || !merged.incoming || !merged.outgoing) continue;
+
+    const domainUsername = merged.username ?? 'email';
+    const domainAuth = toAuthList(merged.auth) ?? DEFAULT_AUTH;
+    const server = (input: ServerInput, type: ServerType): ServerSettings => ({
+      type,
+      host: normalizeDomain(input.host) as string,
+      port: input.port ?? DEFAULT_PORTS[type][input.security],
+      security: input.security,
+      auth: toAuthList(input.auth) ?? domainAuth,
+      username: template(input.username ?? domainUsername),
+    });
+    const dav = (input: typeof merged.caldav): DavSettings | undefined =>
+      input && {
+        url: input.url,
+        username: template(input.username ?? domainUsername),
+        auth: input.auth ?? 'http-basic',
+      };
+
+    const name = merged.provider?.name ?? domain;
+    const settings: DomainSettings = {
+      domain,
+      aliases,
+      provider: {
+        name,
+        shortName:
+          merged.provider?.shortName ?? (name.length <= 20 ? name : domain.split('.')[0]!.slice(0, 20)),
+      },
+      incoming: merged.incoming.map((s) => server(s, s.type)),
+      outgoing: merged.outgoing.map((s) => server(s, 'smtp')),
+      ...(merged.documentation && {
+        documentation: { url: merged.documentation.url, description: merged.documentation.description ?? {} },
+      }),
+      ...(merged.help && { help: merged.help }),
+      ...(merged.webmail && { webmail: merged.webmail }),
+      ...(merged.activeSync && { activeSync: { url: merged.activeSync.url } }),
+      ...(merged.caldav && { caldav: dav(merged.caldav) }),
+      ...(merged.carddav && { carddav: dav(merged.carddav) }),
+      ...(merged.oauth2 && { oauth2: merged.oauth2 }),
+      source: { file: source.file, path: formatPath(path) },
+    };
+    const usesOAuth2 = [...settings.incoming, ...settings.outgoing].some((s) => s.auth.includes('OAuth2'));
+    if (usesOAuth2 && !settings.oauth2) {
+      fail(
+        [],
+        'a server uses OAuth2 authentication but no "oauth2" block (issuer, scope, authURL, tokenURL) is set',
+      );
+      continue;
+    }
+    for (const warning of domainWarnings(settings)) {
+      warnings.push(source.problem([...path, ...warning.path], warning.message, { severity: 'warning' }));
+    }
+    domains.push(settings);
+  }
+
+  return {
+    domains,
+    service: {
+      ...(input.service.publicHost && { publicHost: normalizeDomain(input.service.publicHost) as string }),
+      dnsTtl: input.service.dnsTtl ?? DEFAULT_DNS_TTL,
+    },
+    errors,
+    warnings,
+  };
+}
+
+/** Later layers replace earlier ones key by key; `provider` is merged so a domain can rename only. */
+function mergeLayers(layers: readonly ProfileInput[]): ProfileInput {
+  const merged: ProfileInput = {};
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer) as [keyof ProfileInput, unknown][]) {
+      if (value === undefined) continue;
+      if (key === 'provider')
+        merged.provider = {
+          ...merged.provider,
+          ...(value as ProfileInput['provider']),
+        } as ProfileInput['provider'];
+      else (merged as Record<string, unknown>)[key] = value;
+    }
+  }
+  return merged;
+}
+
+function toAuthList(auth: ProfileInput['auth']): AuthMethod[] | undefined {
+  if (auth === undefined) return undefined;
+  return [...new Set(typeof auth === 'string' ? [auth] : auth)];
+}
+
+function template(policy: string): string {
+  const result = usernameTemplate(policy);
+  // The schema rejects invalid policies before resolution, so this cannot fail here.
+  return result.ok ? result.template : policy;
+}

@@ -1,0 +1,73 @@
+import type { LoadedConfig } from '../config/load';
+import type { DomainSettings, ServiceSettings } from '../core/settings';
+import { serverId } from '../protocols/autodiscover-error';
+import { renderAutoconfig } from '../protocols/mozilla';
+import { prepareMobileSyncResponse } from '../protocols/mobilesync';
+import { prepareOutlookResponse } from '../protocols/outlook';
+import type { PreparedText } from '../protocols/prepared-text';
+
+/** Everything the answers for one domain need that does not depend on the request. */
+export interface PreparedDomain {
+  readonly settings: DomainSettings;
+  readonly autoconfig: Buffer;
+  readonly outlook: PreparedText;
+  /** Absent when the domain has no ActiveSync endpoint. */
+  readonly mobilesync: PreparedText | undefined;
+}
+
+/**
+ * An immutable view of one loaded config: the domain index plus the prepared answers. A reload
+ * builds a new snapshot and swaps it in; requests keep the snapshot they started with.
+ */
+export class Snapshot {
+  private readonly index = new Map<string, DomainSettings>();
+  private readonly prepared = new Map<DomainSettings, PreparedDomain>();
+  readonly service: ServiceSettings;
+  readonly domains: readonly DomainSettings[];
+  /** `Id` attribute of Autodiscover errors: stable per deployment, not per request. */
+  readonly serverId: string;
+
+  constructor(
+    config: Pick<LoadedConfig, 'domains' | 'service'>,
+    readonly generation = 1,
+    readonly loadedAt = new Date(),
+  ) {
+    this.service = config.service;
+    this.domains = config.domains;
+    for (const settings of config.domains) {
+      this.index.set(settings.domain, settings);
+      for (const alias of settings.aliases) this.index.set(alias, settings);
+    }
+    this.serverId = serverId(config.service.publicHost ?? 'mail-autoconf');
+  }
+
+  /** Number of names answered (domains and aliases). */
+  get size(): number {
+    return this.index.size;
+  }
+
+  settings(domain: string): DomainSettings | undefined {
+    return this.index.get(domain);
+  }
+
+  /**
+   * The prepared answers for a domain or alias. They are rendered on first use and kept for the
+   * life of the snapshot, so a 100,000-domain config loads without rendering every domain up front
+   * and each domain is still rendered at most once per load.
+   */
+  lookup(domain: string): PreparedDomain | undefined {
+    const settings = this.index.get(domain);
+    if (!settings) return undefined;
+    let prepared = this.prepared.get(settings);
+    if (!prepared) {
+      prepared = {
+        settings,
+        autoconfig: Buffer.from(renderAutoconfig(settings), 'utf8'),
+        outlook: prepareOutlookResponse(settings),
+        mobilesync: prepareMobileSyncResponse(settings),
+      };
+      this.prepared.set(settings, prepared);
+    }
+    return prepared;
+  }
+}
