@@ -1,0 +1,41 @@
+/**
+ * A tiny HTML builder: template literal text is trusted markup written in this code base, every
+ * interpolated value is escaped unless it is already built `Html`. There is no way to insert an
+ * unescaped string, so request or config data cannot become markup by accident.
+ */
+export class Html {
+  constructor(readonly markup: string) {}
+  toString(): string {
+    return this.markup;
+  }
+}
+
+export type HtmlValue = Html | string | number | boolean | null | undefined | readonly HtmlValue[];
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+}
+
+function serialise(value: HtmlValue): string {
+  if (value instanceof Html) return value.markup;
+  // `false`, null and undefined render nothing so conditionals read as `${cond && html`…`}`.
+  if (value === null || value === undefined || value === false || value === true) return '';
+  if (Array.isArray(value)) return value.map(serialise).join('');
+  return escapeHtml(String(value));
+}
+
+export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): Html {
+  let markup = strings[0] ?? '';
+  values.forEach((value, index) => {
+    markup += serialise(value) + (strings[index + 1] ?? '');
+  });
+  return new Html(markup);
+}
