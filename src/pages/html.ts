@@ -32,10 +32,26 @@ function serialise(value: HtmlValue): string {
   return escapeHtml(String(value));
 }
 
+/**
+ * Indentation in templates is there for the source (the formatter lays them out); it is dropped
+ * from the output. Only the literal parts are touched, never a value, and no template uses <pre>.
+ */
+const dedented = new WeakMap<TemplateStringsArray, readonly string[]>();
+
+function dedent(strings: TemplateStringsArray): readonly string[] {
+  let parts = dedented.get(strings);
+  if (!parts) {
+    parts = strings.map((part) => part.replace(/\n[ \t]+/g, '\n'));
+    dedented.set(strings, parts);
+  }
+  return parts;
+}
+
 export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): Html {
-  let markup = strings[0] ?? '';
+  const parts = dedent(strings);
+  let markup = parts[0] ?? '';
   values.forEach((value, index) => {
-    markup += serialise(value) + (strings[index + 1] ?? '');
+    markup += serialise(value) + (parts[index + 1] ?? '');
   });
   return new Html(markup);
 }
