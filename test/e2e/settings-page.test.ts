@@ -157,6 +157,7 @@ describe('settings page in chromium', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-phone-de.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'settings-phone-de-first-screen.png') });
     await page.close();
     expect(cspViolations).toEqual([]);
   });
