@@ -200,7 +200,7 @@ function formPage(view: FormPageView, assets: PageAssets): string {
       <input type="hidden" name="lang" value="${view.language}" />
       <label for="email">${t('form.label')}</label>
       <p class="hint" id="email-hint">${t('form.hint')}</p>
-      ${view.invalidAddress && html`<p class="error" id="email-error" role="alert"><strong>${t('form.errorTitle')}:</strong> ${t('form.error')}</p>`}
+      ${view.invalidAddress && html`<p class="error" id="email-error" role="alert"><strong>${t('form.errorTitle')}</strong> ${t('form.error')}</p>`}
       <div class="form-row">
         <input
           type="email"
@@ -212,7 +212,7 @@ function formPage(view: FormPageView, assets: PageAssets): string {
           spellcheck="false"
           required
           aria-describedby="${describedBy}"
-          ${view.invalidAddress ? html` aria-invalid="true"` : ''}
+          ${view.invalidAddress ? html` aria-invalid="true" autofocus` : ''}
         />
         <button type="submit" class="button">${t('form.submit')}</button>
       </div>
@@ -220,7 +220,13 @@ function formPage(view: FormPageView, assets: PageAssets): string {
   return layout({
     language: view.language,
     t,
-    title: view.providerName === undefined ? t('title.form') : `${t('title.form')} · ${view.providerName}`,
+    title: [
+      view.invalidAddress ? t('form.errorTitle') : '',
+      t('title.form'),
+      view.providerName === undefined ? '' : `· ${view.providerName}`,
+    ]
+      .filter((part) => part !== '')
+      .join(' '),
     brand: view.providerName ?? t('brand.default'),
     assets,
     main,

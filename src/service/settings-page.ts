@@ -50,7 +50,8 @@ function htmlAnswer(
 export function answerSettingsPage(snapshot: Snapshot, request: PageRequest): Answer {
   const assets = pageAssets();
   const language = chooseLanguage(request);
-  if (request.email === undefined || request.email === '') {
+  // An empty `email=` comes from submitting the form empty, which deserves the error message.
+  if (request.email === undefined) {
     const domain = domainFromHost(
       hostName(request.host),
       ['autoconfig', 'autodiscover'],

@@ -85,6 +85,8 @@ describe('settings page over HTTP', () => {
     ['a quote in the local part', "alice'onmouseover='alert(1)@example.net"],
     ['a client placeholder', 'alice%EMAILDOMAIN%@example.net'],
     ['two @', 'alice@@example.net'],
+    ['an empty submission', ''],
+    ['only spaces', '   '],
     ['5000 characters', 'x'.repeat(5000) + '@example.net'],
   ])('answers 400 with the form and a message, never the value, for %s', async (_label, email) => {
     const res = await request(app).get('/settings').query({ email }).expect(400);
