@@ -1,7 +1,7 @@
 import type { AuthMethod } from '../core/settings';
 import type { PageAssets } from './assets';
 import { html, type Html } from './html';
-import { translator, type MessageKey, type Translate } from './i18n';
+import { translator, type Translate } from './i18n';
 import { layout } from './layout';
 import type {
   AdminView,
@@ -40,7 +40,7 @@ function fact(label: string, value: Html | string, wide = false): Html {
 }
 
 function authWords(t: Translate, auth: readonly AuthMethod[]): string {
-  return auth.map((method) => t(`auth.${method}` as MessageKey)).join(` ${t('auth.or')} `);
+  return auth.map((method) => t(`auth.${method}`)).join(` ${t('auth.or')} `);
 }
 
 function serverCard(t: Translate, server: ServerView): Html {
