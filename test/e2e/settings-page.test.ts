@@ -75,10 +75,11 @@ async function newPage(): Promise<Page> {
  */
 async function seriousAccessibilityViolations(
   page: Page,
-  options: { openDetails?: boolean } = {},
+  options: { openDetails?: boolean; colorScheme?: 'light' | 'dark' } = {},
 ): Promise<string[]> {
   const scanContext = await browser.newContext({
     bypassCSP: true,
+    colorScheme: options.colorScheme ?? 'light',
     viewport: page.viewportSize(),
     extraHTTPHeaders: { 'Accept-Language': await page.evaluate(() => document.documentElement.lang) },
   });
@@ -144,6 +145,9 @@ describe('settings page in chromium', () => {
 
     await page.locator('details.admin summary').click();
     expect(await seriousAccessibilityViolations(page, { openDetails: true })).toEqual([]);
+    expect(await seriousAccessibilityViolations(page, { openDetails: true, colorScheme: 'dark' })).toEqual(
+      [],
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-desktop-en.png'), fullPage: true });
 
     await Promise.all([page.waitForURL(/lang=de/), page.getByRole('link', { name: 'Deutsch' }).click()]);
@@ -158,6 +162,9 @@ describe('settings page in chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-phone-de.png'), fullPage: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-phone-de-first-screen.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(SCREENSHOTS, 'settings-phone-de-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.close();
     expect(cspViolations).toEqual([]);
   });
