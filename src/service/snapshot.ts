@@ -1,4 +1,5 @@
 import type { LoadedConfig } from '../config/load';
+import { prepareDomainPage, type DomainPageFacts } from '../pages/domain-facts';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
 import { serverId } from '../protocols/autodiscover-error';
 import { renderAutoconfig } from '../protocols/mozilla';
@@ -13,6 +14,8 @@ export interface PreparedDomain {
   readonly outlook: PreparedText;
   /** Absent when the domain has no ActiveSync endpoint. */
   readonly mobilesync: PreparedText | undefined;
+  /** What the settings page for people shows about the domain, whoever asks. */
+  readonly page: DomainPageFacts;
 }
 
 /**
@@ -65,6 +68,7 @@ export class Snapshot {
         autoconfig: Buffer.from(renderAutoconfig(settings), 'utf8'),
         outlook: prepareOutlookResponse(settings),
         mobilesync: prepareMobileSyncResponse(settings),
+        page: prepareDomainPage(settings, this.service),
       };
       this.prepared.set(settings, prepared);
     }

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface PageAsset {
+  /** Path the asset is served at; it contains a hash of the content, so it may be cached for a year. */
+  readonly url: string;
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
+export interface PageAssets {
+  readonly css: PageAsset;
+  readonly js: PageAsset;
+}
+
+export const ASSET_PREFIX = '/assets/';
+
+/** The `assets/` directory next to package.json, found the same way from src/ (tests) and dist/src/. */
+function assetsDir(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return join(dir, 'assets');
+}
+
+function load(file: string, contentType: string): PageAsset {
+  const body = readFileSync(join(assetsDir(), file));
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+  const dot = file.lastIndexOf('.');
+  return { url: `${ASSET_PREFIX}${file.slice(0, dot)}.${hash}${file.slice(dot)}`, contentType, body };
+}
+
+let loaded: PageAssets | undefined;
+
+/** Read once per process: the files ship with the package and do not change while it runs. */
+export function pageAssets(): PageAssets {
+  loaded ??= {
+    css: load('settings.css', 'text/css; charset=utf-8'),
+    js: load('settings.js', 'text/javascript; charset=utf-8'),
+  };
+  return loaded;
+}
+
+export function findAsset(path: string): PageAsset | undefined {
+  return Object.values(pageAssets()).find((asset) => asset.url === path);
+}
