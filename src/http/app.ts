@@ -5,6 +5,8 @@ import { answerAutodiscoverPost, AUTODISCOVER_PATH } from '../service/answers';
 import type { Snapshot } from '../service/snapshot';
 import type { AppContext } from './context';
 import { plain, send } from './respond';
+import { registerAppleRoutes } from './routes/apple';
+import { registerAutodiscoverJsonRoutes } from './routes/autodiscover-json';
 import { POX_BODY_LIMIT, registerProtocolRoutes } from './routes/protocols';
 
 export interface AppDeps {
@@ -16,7 +18,11 @@ export interface AppDeps {
 }
 
 /** Each route module registers its own paths; add new protocols and pages here. */
-const ROUTE_MODULES: readonly ((app: express.Express, ctx: AppContext) => void)[] = [registerProtocolRoutes];
+const ROUTE_MODULES: readonly ((app: express.Express, ctx: AppContext) => void)[] = [
+  registerProtocolRoutes,
+  registerAutodiscoverJsonRoutes,
+  registerAppleRoutes,
+];
 
 /**
  * The Express app: request parsing, limits, headers and error mapping. Protocol logic lives in

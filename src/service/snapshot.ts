@@ -1,4 +1,7 @@
 import type { LoadedConfig } from '../config/load';
+import { prepareAppleProfile } from '../protocols/apple';
+import type { ProfileSigner } from '../protocols/apple-signing';
+import { prepareAutodiscoverJson, type PreparedAutodiscoverJson } from '../protocols/autodiscover-json';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
 import { serverId } from '../protocols/autodiscover-error';
 import { renderAutoconfig } from '../protocols/mozilla';
@@ -13,6 +16,9 @@ export interface PreparedDomain {
   readonly outlook: PreparedText;
   /** Absent when the domain has no ActiveSync endpoint. */
   readonly mobilesync: PreparedText | undefined;
+  readonly autodiscoverJson: PreparedAutodiscoverJson;
+  /** The unsigned `.mobileconfig` plist; signing happens per request, after the address is in. */
+  readonly appleProfile: PreparedText;
 }
 
 /**
@@ -26,9 +32,11 @@ export class Snapshot {
   readonly domains: readonly DomainSettings[];
   /** `Id` attribute of Autodiscover errors: stable per deployment, not per request. */
   readonly serverId: string;
+  /** Signs configuration profiles when `service.signing` is configured. */
+  readonly signer: ProfileSigner | undefined;
 
   constructor(
-    config: Pick<LoadedConfig, 'domains' | 'service'>,
+    config: Pick<LoadedConfig, 'domains' | 'service' | 'signer'>,
     readonly generation = 1,
     readonly loadedAt = new Date(),
   ) {
@@ -38,6 +46,7 @@ export class Snapshot {
       this.index.set(settings.domain, settings);
       for (const alias of settings.aliases) this.index.set(alias, settings);
     }
+    this.signer = config.signer;
     this.serverId = serverId(config.service.publicHost ?? 'mail-autoconf');
   }
 
@@ -65,6 +74,8 @@ export class Snapshot {
         autoconfig: Buffer.from(renderAutoconfig(settings), 'utf8'),
         outlook: prepareOutlookResponse(settings),
         mobilesync: prepareMobileSyncResponse(settings),
+        autodiscoverJson: prepareAutodiscoverJson(settings, this.service),
+        appleProfile: prepareAppleProfile(settings),
       };
       this.prepared.set(settings, prepared);
     }
