@@ -79,16 +79,15 @@ export function createProfileSigner(pem: SigningPem, now: Date): SignerResult {
   if (typeof chain === 'string') return { ok: false, field: 'chain', reason: chain };
   const leaf = certificates[0] as X509Certificate;
 
+  // OpenSSL's error for an encrypted key without passphrase varies by version; the PEM says it plainly.
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem.key)) {
+    return { ok: false, field: 'key', reason: 'the private key is encrypted; give an unencrypted PEM key' };
+  }
   let key: KeyObject;
   try {
     key = createPrivateKey(pem.key);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const reason =
-      code === 'ERR_MISSING_PASSPHRASE'
-        ? 'the private key is encrypted; give an unencrypted PEM key'
-        : 'no readable PEM private key found';
-    return { ok: false, field: 'key', reason };
+  } catch {
+    return { ok: false, field: 'key', reason: 'no readable PEM private key found' };
   }
   const algorithm = signatureAlgorithm(key);
   if (typeof algorithm === 'string') return { ok: false, field: 'key', reason: algorithm };

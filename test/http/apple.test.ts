@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import plist from 'plist';
 import QRCode from 'qrcode';
@@ -190,8 +190,12 @@ describe('signed profiles', () => {
   afterEach(() => pki?.remove());
 
   /** The example config plus `service.signing`, with paths relative to the config directory. */
-  async function signedSnapshot(chain: boolean): Promise<Snapshot> {
+  async function signedSnapshot(chain: 'chain' | 'fullchain' | 'none'): Promise<Snapshot> {
     const dir = join(pki.dir, 'config');
+    writeFileSync(
+      join(pki.dir, 'fullchain.pem'),
+      Buffer.concat([readFileSync(pki.certificate), readFileSync(pki.intermediate)]),
+    );
     mkdirSync(dir);
     cpSync(join(EXAMPLE_CONFIG_DIR, 'domains'), join(dir, 'domains'), { recursive: true });
     cpSync(join(EXAMPLE_CONFIG_DIR, 'profiles'), join(dir, 'profiles'), { recursive: true });
@@ -200,9 +204,9 @@ describe('signed profiles', () => {
       `service:
   publicHost: autoconfig.hosting.example
   signing:
-    certificate: ../signer.pem
+    certificate: ../${chain === 'fullchain' ? 'fullchain' : 'signer'}.pem
     key: ../signer.key
-${chain ? '    chain: ../intermediate.pem\n' : ''}`,
+${chain === 'chain' ? '    chain: ../intermediate.pem\n' : ''}`,
     );
     const result = await loadConfigDir(dir);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
@@ -219,11 +223,15 @@ ${chain ? '    chain: ../intermediate.pem\n' : ''}`,
     );
   }
 
-  it.each(['rsa', 'ec'] as const)(
-    'with an %s key: DER CMS SignedData that openssl verifies, the chain embedded, the plist inside',
-    async (keyType) => {
+  it.each([
+    ['rsa', 'chain'],
+    ['ec', 'chain'],
+    ['rsa', 'fullchain'],
+  ] as const)(
+    'with an %s key and the intermediate in a %s file: DER CMS SignedData that openssl verifies, the plist inside',
+    async (keyType, chain) => {
       pki = makeTestPki(keyType);
-      const signed = await signedSnapshot(true);
+      const signed = await signedSnapshot(chain);
       const signedApp = createApp({ snapshot: () => signed, now: () => FIXED_NOW });
       const res = await download('emailaddress=alice%40example.com', '/mobileconfig', signedApp);
       expect(res.status).toBe(200);
@@ -239,7 +247,7 @@ ${chain ? '    chain: ../intermediate.pem\n' : ''}`,
 
   it('does not verify when the intermediate is neither configured nor trusted', async () => {
     pki = makeTestPki('rsa');
-    const signed = await signedSnapshot(false);
+    const signed = await signedSnapshot('none');
     const profile = signed.signer?.sign(Buffer.from('<plist/>'), FIXED_NOW) as Buffer;
     expect(() => opensslVerify('cms', profile)).toThrow();
   });
