@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTool } from './system-tool';
 
 /** A throwaway PKI made with openssl: root CA → intermediate CA → signing certificate. */
 export interface TestPki {
@@ -15,7 +15,7 @@ export interface TestPki {
 }
 
 function openssl(dir: string, args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  runTool('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export function makeTestPki(leafKey: 'rsa' | 'ec' = 'rsa'): TestPki {

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTool } from './system-tool';
 
 /**
  * Reads a QR code the way a phone would: the SVG is rendered to pixels (rsvg-convert) and decoded
@@ -11,8 +11,8 @@ export function decodeQrSvg(svg: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'mail-autoconf-qr-'));
   try {
     writeFileSync(join(dir, 'qr.svg'), svg);
-    execFileSync('rsvg-convert', ['-w', '400', '-o', 'qr.png', 'qr.svg'], { cwd: dir, stdio: 'pipe' });
-    return execFileSync('zbarimg', ['--raw', '-q', 'qr.png'], {
+    runTool('rsvg-convert', ['-w', '400', '-o', 'qr.png', 'qr.svg'], { cwd: dir, stdio: 'pipe' });
+    return runTool('zbarimg', ['--raw', '-q', 'qr.png'], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'ignore'],
     })

@@ -10,6 +10,9 @@ const MOBILESYNC_NS = 'http://schemas.microsoft.com/exchange/autodiscover/mobile
 /** Runs xmllint on `xml` given on stdin; returns its verdict and messages. */
 function xmllint(args: string[], xml: string): { ok: boolean; output: string } {
   const result = spawnSync('xmllint', ['--noout', ...args, '-'], { input: xml, encoding: 'utf8' });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    throw new Error('xmllint is not installed: install the Debian package libxml2-utils (see .ci/setup.d)');
+  }
   if (result.error) throw result.error;
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import plist from 'plist';
@@ -11,6 +10,7 @@ import { makeTestPki, type TestPki } from '../helpers/certificates';
 import { EXAMPLE_CONFIG_DIR, exampleSnapshot, FIXED_NOW, loadInline } from '../helpers/example';
 import { expectGolden } from '../helpers/golden';
 import { decodeQrSvg } from '../helpers/qr-decode';
+import { runTool } from '../helpers/system-tool';
 
 let app: ReturnType<typeof createApp>;
 
@@ -214,7 +214,7 @@ ${chain === 'chain' ? '    chain: ../intermediate.pem\n' : ''}`,
   function opensslVerify(command: 'cms' | 'smime', signed: Buffer): Buffer {
     const file = join(pki.dir, `profile-${command}.der`);
     writeFileSync(file, signed);
-    return execFileSync(
+    return runTool(
       'openssl',
       [command, '-verify', '-inform', 'DER', '-in', file, '-CAfile', pki.root, '-purpose', 'any'],
       { stdio: ['ignore', 'pipe', 'pipe'] },

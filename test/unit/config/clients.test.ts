@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { loadConfigTexts } from '../../../src/config/load';
 import { formatProblem } from '../../../src/config/problems';
 import { makeTestPki, type TestPki } from '../../helpers/certificates';
+import { runTool } from '../../helpers/system-tool';
 
 const SERVERS = `
 incoming:
@@ -107,7 +107,7 @@ describe('service.signing', () => {
   });
 
   it('refuses an encrypted key with a clear message', () => {
-    execFileSync(
+    runTool(
       'openssl',
       ['pkey', '-in', 'signer.key', '-aes256', '-passout', 'pass:secret', '-out', 'encrypted.key'],
       { cwd: pki.dir },
