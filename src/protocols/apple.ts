@@ -3,6 +3,7 @@ import type {
   AuthMethod,
   DavSettings,
   DomainSettings,
+  Security,
   ServerSettings,
   ServiceSettings,
 } from '../core/settings';
@@ -23,14 +24,20 @@ export const MOBILECONFIG_CONTENT_TYPE = 'application/x-apple-aspen-config';
 /** Namespace of this service's UUIDv5 payload UUIDs; fixed forever so UUIDs stay stable. */
 const UUID_NAMESPACE = '5b0c7a4e-3f0d-4f52-9a55-7d1a3c2e8b61';
 
-/** Apple's authentication words (com.apple.mail.managed); the others have no Apple equivalent. */
-const APPLE_AUTH: Partial<Record<AuthMethod, string>> = {
+/** Apple's authentication words (com.apple.mail.managed); undefined where Apple has none. */
+const APPLE_AUTH = {
   'password-cleartext': 'EmailAuthPassword',
   'password-encrypted': 'EmailAuthCRAMMD5',
   NTLM: 'EmailAuthNTLM',
   none: 'EmailAuthNone',
   'client-IP-address': 'EmailAuthNone',
-};
+  OAuth2: undefined,
+  GSSAPI: undefined,
+  'TLS-client-cert': undefined,
+} as const satisfies Record<AuthMethod, string | undefined>;
+
+/** There is no STARTTLS key: UseSSL with the STARTTLS port is how Apple Mail expresses it (§4.3). */
+const USE_SSL = { tls: true, starttls: true, none: false } as const satisfies Record<Security, boolean>;
 
 /**
  * The first method of the server's preference list that Apple Mail knows. OAuth2 or certificates
@@ -38,7 +45,7 @@ const APPLE_AUTH: Partial<Record<AuthMethod, string>> = {
  */
 function appleAuth(server: ServerSettings): string {
   for (const method of server.auth) {
-    const apple = APPLE_AUTH[method];
+    const apple: string | undefined = APPLE_AUTH[method];
     if (apple) return apple;
   }
   return 'EmailAuthPassword';
@@ -118,13 +125,12 @@ export function prepareAppleProfile(settings: DomainSettings): PreparedText {
     IncomingMailServerAuthentication: appleAuth(incoming),
     IncomingMailServerHostName: incoming.host,
     IncomingMailServerPortNumber: incoming.port,
-    // No STARTTLS key exists: UseSSL with the STARTTLS port is how Apple Mail expresses it (§4.3).
-    IncomingMailServerUseSSL: incoming.security !== 'none',
+    IncomingMailServerUseSSL: USE_SSL[incoming.security],
     IncomingMailServerUsername: slots.slot((address) => expandUsername(incoming.username, address)),
     OutgoingMailServerAuthentication: appleAuth(outgoing),
     OutgoingMailServerHostName: outgoing.host,
     OutgoingMailServerPortNumber: outgoing.port,
-    OutgoingMailServerUseSSL: outgoing.security !== 'none',
+    OutgoingMailServerUseSSL: USE_SSL[outgoing.security],
     OutgoingMailServerUsername: slots.slot((address) => expandUsername(outgoing.username, address)),
     OutgoingPasswordSameAsIncomingPassword: outgoing.username === incoming.username,
     PayloadDescription: slots.slot((address) => `${accountKind}/SMTP account ${address.address}`),
