@@ -23,8 +23,8 @@ async function main(): Promise<void> {
     const start = process.hrtime.bigint();
     for (let i = 0; i < iterations; i++) await answer(i);
     const micros = Number(process.hrtime.bigint() - start) / 1000 / iterations;
-    console.log(
-      `${name.padEnd(28)} ${micros.toFixed(1).padStart(8)} µs/answer ${Math.round(1e6 / micros)}/s`,
+    process.stdout.write(
+      `${name.padEnd(28)} ${micros.toFixed(1).padStart(8)} µs/answer ${Math.round(1e6 / micros)}/s\n`,
     );
   };
 
