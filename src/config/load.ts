@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
+import type { ProfileSigner } from '../protocols/apple-signing';
 import { formatProblem, type ConfigProblem } from './problems';
 import { resolveConfig, type DomainEntrySource, type ProfileSource } from './resolve';
 import { collectKeys, toSchemaIssues } from './schema-issues';
@@ -12,6 +13,7 @@ import {
   type DomainEntryInput,
   type ServiceInput,
 } from './schema';
+import { loadSigner, type SigningFiles } from './signing';
 import { YamlSource } from './yaml-source';
 
 export interface LoadedConfig {
@@ -19,6 +21,8 @@ export interface LoadedConfig {
   readonly service: ServiceSettings;
   readonly files: readonly string[];
   readonly warnings: readonly ConfigProblem[];
+  /** Present when `service.signing` is set: signs Apple configuration profiles. */
+  readonly signer?: ProfileSigner;
 }
 
 export type LoadResult =
@@ -64,11 +68,17 @@ export async function loadConfigDir(
       warnings: [],
     };
   }
-  return loadConfigTexts(texts);
+  return loadConfigTexts(texts, { baseDir: dir });
 }
 
-/** The pure part of loading: text in, validated settings or every problem out. */
-export function loadConfigTexts(texts: readonly ConfigText[]): LoadResult {
+/**
+ * The pure part of loading: text in, validated settings or every problem out. Only the signing
+ * certificate and key named in `service.signing` are read, relative to `files.baseDir`.
+ */
+export function loadConfigTexts(
+  texts: readonly ConfigText[],
+  files: SigningFiles = { baseDir: process.cwd() },
+): LoadResult {
   const errors: ConfigProblem[] = [];
   const profiles: ProfileSource[] = [];
   const entries: DomainEntrySource[] = [];
@@ -140,15 +150,23 @@ export function loadConfigTexts(texts: readonly ConfigText[]): LoadResult {
 
   const resolved = resolveConfig({ profiles, entries, service: service?.value ?? {} });
   errors.push(...resolved.errors);
-  if (errors.length > 0)
-    return { ok: false, errors: sortProblems(errors), warnings: sortProblems(resolved.warnings) };
+  const warnings = [...resolved.warnings];
+  let signer: ProfileSigner | undefined;
+  if (service?.value.signing) {
+    const signing = loadSigner(service.value.signing, service.source, files);
+    errors.push(...signing.errors);
+    warnings.push(...signing.warnings);
+    signer = signing.signer;
+  }
+  if (errors.length > 0) return { ok: false, errors: sortProblems(errors), warnings: sortProblems(warnings) };
   return {
     ok: true,
     config: {
       domains: resolved.domains,
       service: resolved.service,
       files: texts.map((t) => t.file),
-      warnings: sortProblems(resolved.warnings),
+      warnings: sortProblems(warnings),
+      ...(signer && { signer }),
     },
   };
 }

@@ -175,6 +175,14 @@ export function resolveConfig(input: {
       );
       continue;
     }
+    const davOAuth2 = (['caldav', 'carddav'] as const).find((key) => settings[key]?.auth === 'OAuth2');
+    if (davOAuth2 && !settings.oauth2) {
+      fail(
+        [],
+        `${davOAuth2} uses OAuth2 authentication but no "oauth2" block (issuer, scope, authURL, tokenURL) is set`,
+      );
+      continue;
+    }
     for (const warning of domainWarnings(settings)) {
       warnings.push(source.problem([...path, ...warning.path], warning.message, { severity: 'warning' }));
     }

@@ -24,6 +24,8 @@ const httpsUrl = z
   .max(2048)
   .describe('An https:// URL');
 
+const filePath = z.string().trim().min(1).max(4096);
+
 const portSchema = z.number().int().min(1).max(65535).describe('TCP port, 1..65535');
 
 const authSchema = z
@@ -122,6 +124,18 @@ export const serviceSchema = z.strictObject({
     .max(2147483647)
     .optional()
     .describe('TTL of generated DNS records (seconds)'),
+  signing: z
+    .strictObject({
+      certificate: filePath.describe(
+        'PEM file of the signing certificate, optionally followed by its chain (e.g. fullchain.pem)',
+      ),
+      key: filePath.describe('PEM file of the unencrypted private key (RSA or EC) of the certificate'),
+      chain: filePath.optional().describe('PEM file of intermediate certificates to include'),
+    })
+    .optional()
+    .describe(
+      'Signs Apple configuration profiles (CMS) so devices show them as verified; paths are relative to the config directory',
+    ),
 });
 
 /** A file that holds one domain at its top level. */

@@ -5,6 +5,8 @@ import { answerAutodiscoverPost, AUTODISCOVER_PATH } from '../service/answers';
 import type { Snapshot } from '../service/snapshot';
 import type { AppContext } from './context';
 import { plain, send } from './respond';
+import { registerAppleRoutes } from './routes/apple';
+import { registerAutodiscoverJsonRoutes } from './routes/autodiscover-json';
 import { POX_BODY_LIMIT, registerProtocolRoutes } from './routes/protocols';
 import { registerSettingsPageRoutes } from './routes/settings-page';
 
@@ -20,6 +22,8 @@ export interface AppDeps {
 const ROUTE_MODULES: readonly ((app: express.Express, ctx: AppContext) => void)[] = [
   registerProtocolRoutes,
   registerSettingsPageRoutes,
+  registerAutodiscoverJsonRoutes,
+  registerAppleRoutes,
 ];
 
 /**

@@ -34,19 +34,15 @@ export function serverId(name: string): string {
 }
 
 /**
- * The error document (protocols.md §2.6). Exchange puts an Outlook error `Response` in the outer
- * namespace; a mobilesync client gets its own namespace (§2.7). Request data is never echoed:
- * `DebugData` stays empty.
+ * The error document (protocols.md §2.6). Exchange puts the error `Response` in the outer namespace,
+ * and so do we for mobilesync requests: the MS-ASCMD §6.4 schema allows an `Error` only in that
+ * form, while its mobilesync `Response` has no such child, so a schema-checking ActiveSync client
+ * would reject an `Error` in the mobilesync namespace. Request data is never echoed: `DebugData`
+ * stays empty.
  */
-export function renderPoxError(
-  code: PoxErrorCode,
-  stamp: ErrorStamp,
-  schema: 'outlook' | 'mobilesync' = 'outlook',
-): string {
+export function renderPoxError(code: PoxErrorCode, stamp: ErrorStamp): string {
   const root = create({ version: '1.0', encoding: 'utf-8' }).ele(NS.response, 'Autodiscover');
-  const response =
-    schema === 'mobilesync' ? root.ele(NS.mobilesyncResponse, 'Response') : root.ele(NS.response, 'Response');
-  const error = response.ele('Error', { Time: stamp.time, Id: stamp.id });
+  const error = root.ele(NS.response, 'Response').ele('Error', { Time: stamp.time, Id: stamp.id });
   error.ele('ErrorCode').txt(String(code));
   error.ele('Message').txt(POX_ERRORS[code]);
   error.ele('DebugData');

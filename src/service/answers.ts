@@ -26,7 +26,7 @@ export interface AnswerMeta {
   readonly domain?: string;
 }
 
-function answer(
+export function answer(
   status: number,
   contentType: string,
   body: string | Buffer,
@@ -42,8 +42,8 @@ function answer(
   };
 }
 
-const TEXT = 'text/plain; charset=utf-8';
-const NO_STORE = { 'Cache-Control': 'no-store' };
+export const TEXT = 'text/plain; charset=utf-8';
+export const NO_STORE = { 'Cache-Control': 'no-store' };
 
 export const AUTOCONFIG_PATHS = [
   '/mail/config-v1.1.xml',
@@ -110,7 +110,7 @@ export function answerAutodiscoverPost(
     answer(
       200,
       AUTODISCOVER_CONTENT_TYPE,
-      renderPoxError(code, stamp, schema),
+      renderPoxError(code, stamp),
       {
         protocol: schema === 'mobilesync' ? 'mobilesync' : 'autodiscover',
         outcome,

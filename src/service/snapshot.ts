@@ -1,5 +1,8 @@
 import type { LoadedConfig } from '../config/load';
 import { prepareDomainPage, type DomainPageFacts } from '../pages/domain-facts';
+import { prepareAppleProfile } from '../protocols/apple';
+import type { ProfileSigner } from '../protocols/apple-signing';
+import { prepareAutodiscoverJson, type PreparedAutodiscoverJson } from '../protocols/autodiscover-json';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
 import { serverId } from '../protocols/autodiscover-error';
 import { renderAutoconfig } from '../protocols/mozilla';
@@ -16,6 +19,9 @@ export interface PreparedDomain {
   readonly mobilesync: PreparedText | undefined;
   /** What the settings page for people shows about the domain, whoever asks. */
   readonly page: DomainPageFacts;
+  readonly autodiscoverJson: PreparedAutodiscoverJson;
+  /** The unsigned `.mobileconfig` plist; signing happens per request, after the address is in. */
+  readonly appleProfile: PreparedText;
 }
 
 /**
@@ -29,9 +35,11 @@ export class Snapshot {
   readonly domains: readonly DomainSettings[];
   /** `Id` attribute of Autodiscover errors: stable per deployment, not per request. */
   readonly serverId: string;
+  /** Signs configuration profiles when `service.signing` is configured. */
+  readonly signer: ProfileSigner | undefined;
 
   constructor(
-    config: Pick<LoadedConfig, 'domains' | 'service'>,
+    config: Pick<LoadedConfig, 'domains' | 'service' | 'signer'>,
     readonly generation = 1,
     readonly loadedAt = new Date(),
   ) {
@@ -41,6 +49,7 @@ export class Snapshot {
       this.index.set(settings.domain, settings);
       for (const alias of settings.aliases) this.index.set(alias, settings);
     }
+    this.signer = config.signer;
     this.serverId = serverId(config.service.publicHost ?? 'mail-autoconf');
   }
 
@@ -69,6 +78,8 @@ export class Snapshot {
         outlook: prepareOutlookResponse(settings),
         mobilesync: prepareMobileSyncResponse(settings),
         page: prepareDomainPage(settings, this.service),
+        autodiscoverJson: prepareAutodiscoverJson(settings, this.service),
+        appleProfile: prepareAppleProfile(settings),
       };
       this.prepared.set(settings, prepared);
     }

@@ -1,7 +1,16 @@
 import { answerAutoconfig, answerAutodiscoverPost, type Answer } from '../../src/service/answers';
+import { answerMobileconfig } from '../../src/service/apple-answers';
+import { answerAutodiscoverJson } from '../../src/service/autodiscover-json-answers';
 import { exampleSnapshot, FIXED_NOW, poxBody } from './example';
 
-export type RenderFormat = 'autoconfig' | 'autodiscover' | 'mobilesync' | 'autodiscover-raw';
+export type RenderFormat =
+  | 'autoconfig'
+  | 'autodiscover'
+  | 'mobilesync'
+  | 'autodiscover-raw'
+  | 'autodiscover-json'
+  | 'autodiscover-json-activesync'
+  | 'mobileconfig';
 
 /** The answer the server gives for an address, with the clock fixed so error stamps are stable. */
 export async function render(address: string, format: RenderFormat): Promise<Answer> {
@@ -22,5 +31,11 @@ export async function render(address: string, format: RenderFormat): Promise<Ans
       });
     case 'autodiscover-raw':
       return answerAutodiscoverPost(snapshot, { body: address, now: FIXED_NOW });
+    case 'autodiscover-json':
+      return answerAutodiscoverJson(snapshot, { address, protocol: 'AutodiscoverV1' });
+    case 'autodiscover-json-activesync':
+      return answerAutodiscoverJson(snapshot, { address, protocol: 'ActiveSync' });
+    case 'mobileconfig':
+      return answerMobileconfig(snapshot, { emailaddress: address, now: FIXED_NOW });
   }
 }

@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { create } from 'xmlbuilder2';
 import { parseEmailAddress } from '../../core/address';
 import { answerAutoconfig, answerAutodiscoverPost, type Answer } from '../../service/answers';
+import { answerMobileconfig } from '../../service/apple-answers';
+import { answerAutodiscoverJson } from '../../service/autodiscover-json-answers';
 import { Snapshot } from '../../service/snapshot';
 import { NS } from '../../protocols/autodiscover-namespaces';
 import { resolveConfigDir } from '../config-dir';
@@ -15,6 +17,12 @@ export const RENDER_FORMATS: Record<string, (snapshot: Snapshot, address: string
     answerAutodiscoverPost(snapshot, { body: poxRequest(address, 'outlook'), now: new Date() }),
   mobilesync: (snapshot, address) =>
     answerAutodiscoverPost(snapshot, { body: poxRequest(address, 'mobilesync'), now: new Date() }),
+  'autodiscover-json': (snapshot, address) =>
+    answerAutodiscoverJson(snapshot, { address, protocol: 'AutodiscoverV1' }),
+  'autodiscover-json-activesync': (snapshot, address) =>
+    answerAutodiscoverJson(snapshot, { address, protocol: 'ActiveSync' }),
+  mobileconfig: (snapshot, address) =>
+    answerMobileconfig(snapshot, { emailaddress: address, now: new Date() }),
 };
 
 /** The request body Outlook (or an ActiveSync client) sends, protocols.md §2.3. */

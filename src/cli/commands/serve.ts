@@ -46,7 +46,16 @@ export function registerServe(program: Command, io: CliIo): void {
       } catch (error) {
         throw new CliExit(1, `cannot listen on ${host}:${port}: ${(error as Error).message}`);
       }
-      logger.info({ url: running.url, configDir: dir, domains: config.domains.length }, 'listening');
+      logger.info(
+        {
+          url: running.url,
+          configDir: dir,
+          domains: config.domains.length,
+          // So an admin sees at a glance whether downloaded profiles will show as verified.
+          profileSigner: config.signer?.subject ?? null,
+        },
+        'listening',
+      );
 
       io.onReloadSignal?.(() => {
         void holder.reload().then((outcome) => {

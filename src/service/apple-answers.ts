@@ -1,0 +1,73 @@
+import { parseEmailAddress, type EmailAddress } from '../core/address';
+import { MOBILECONFIG_CONTENT_TYPE, profileLink } from '../protocols/apple';
+import { fillPrepared } from '../protocols/prepared-text';
+import { renderQrSvg, SVG_CONTENT_TYPE } from '../protocols/qr';
+import { answer, MESSAGES, NO_STORE, TEXT, type Answer } from './answers';
+import type { PreparedDomain, Snapshot } from './snapshot';
+
+export const MOBILECONFIG_PATH = '/mobileconfig';
+/** Short to type on a phone; same answer. */
+export const MOBILECONFIG_ALIAS_PATH = '/apple';
+export const MOBILECONFIG_QR_PATH = '/mobileconfig/qr.svg';
+
+type Lookup = { ok: true; address: EmailAddress; prepared: PreparedDomain } | { ok: false; answer: Answer };
+
+/** Both Apple endpoints need one valid address of a served domain; anything else is refused alike. */
+function lookup(snapshot: Snapshot, emailaddress: unknown, protocol: string): Lookup {
+  const parsed = typeof emailaddress === 'string' ? parseEmailAddress(emailaddress) : undefined;
+  if (!parsed?.ok) {
+    return {
+      ok: false,
+      answer: answer(400, TEXT, MESSAGES.badAddress, { protocol, outcome: 'bad-request' }, NO_STORE),
+    };
+  }
+  const prepared = snapshot.lookup(parsed.value.domain);
+  if (!prepared) {
+    return {
+      ok: false,
+      answer: answer(404, TEXT, MESSAGES.unknownDomain, { protocol, outcome: 'unknown-domain' }, NO_STORE),
+    };
+  }
+  return { ok: true, address: parsed.value, prepared };
+}
+
+/**
+ * The configuration profile for one address (protocols.md §4.1): the prepared plist with the
+ * address filled in, CMS-signed when a signing certificate is configured. Per-user, so not cached.
+ */
+export function answerMobileconfig(
+  snapshot: Snapshot,
+  request: { emailaddress: unknown; now: Date },
+): Answer {
+  const found = lookup(snapshot, request.emailaddress, 'mobileconfig');
+  if (!found.ok) return found.answer;
+  const { address, prepared } = found;
+  const plist = Buffer.from(fillPrepared(prepared.appleProfile, address), 'utf8');
+  const body = snapshot.signer ? snapshot.signer.sign(plist, request.now) : plist;
+  const domain = prepared.settings.domain;
+  return answer(
+    200,
+    MOBILECONFIG_CONTENT_TYPE,
+    body,
+    { protocol: 'mobileconfig', outcome: 'ok', domain },
+    { 'Content-Disposition': `attachment; filename="${domain}.mobileconfig"`, ...NO_STORE },
+  );
+}
+
+/** A QR code of the profile's download link, for reading an address on a computer into a phone. */
+export async function answerProfileQr(
+  snapshot: Snapshot,
+  request: { emailaddress: unknown },
+): Promise<Answer> {
+  const found = lookup(snapshot, request.emailaddress, 'mobileconfig-qr');
+  if (!found.ok) return found.answer;
+  const { address, prepared } = found;
+  const svg = await renderQrSvg(profileLink(prepared.settings, snapshot.service, address));
+  return answer(
+    200,
+    SVG_CONTENT_TYPE,
+    svg,
+    { protocol: 'mobileconfig-qr', outcome: 'ok', domain: prepared.settings.domain },
+    NO_STORE,
+  );
+}
