@@ -47,7 +47,9 @@ describe('settings page over HTTP', () => {
       expect(res.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
       expect(res.text).not.toMatch(/\son[a-z]+=/i);
       expect(res.text).not.toMatch(/\sstyle=/i);
-      expect(res.text).not.toMatch(/(src|href)="(https?:)?\/\/(?!www\.example\.com\/help|mail\.example\.com\/webmail\/)/);
+      expect(res.text).not.toMatch(
+        /(src|href)="(https?:)?\/\/(?!www\.example\.com\/help|mail\.example\.com\/webmail\/)/,
+      );
     }
   });
 
