@@ -19,7 +19,7 @@ export class TempConfigDir {
   breakIt(): void {
     this.write(
       'domains/broken.yaml',
-      'domain: broken.example\nincoming: [{ type: imap, host: imap.broken.example, port: 99999 }]\n',
+      'domain: broken.example\nincoming: [{ type: imap, host: imap.broken.example, port: 99999, security: tls }]\n',
     );
   }
 
