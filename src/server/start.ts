@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, createOpsApp } from '../http/app';
@@ -51,6 +51,13 @@ async function listen(handler: RequestListener, at: ListenAddress, timeouts: Tim
     handler,
   );
   server.keepAliveTimeout = timeouts.keepAliveMs;
+  // A keep-alive connection whose last request ends during shutdown would otherwise stay open
+  // (and hold the process) until its idle timeout.
+  server.on('request', (_req, res: ServerResponse) => {
+    res.once('finish', () => {
+      if (closing.has(server)) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(at.port, at.host, () => {
@@ -63,7 +70,10 @@ async function listen(handler: RequestListener, at: ListenAddress, timeouts: Tim
   return { server, url: `http://${host}:${address.port}` };
 }
 
+const closing = new WeakSet<Server>();
+
 function closeServer(server: Server, graceMs: number): Promise<void> {
+  closing.add(server);
   return new Promise<void>((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
     timer.unref();
