@@ -147,12 +147,14 @@ export function registerServe(program: Command, io: CliIo): void {
 
       io.onReloadSignal?.(() => void reloadAndReport(holder, logger, 'SIGHUP'));
       const signal = await (io.waitForStop?.() ?? new Promise<string>(() => undefined));
+      // The listener closes first: once this line is logged, new connections are refused.
+      const closed = running.close(settings.shutdownGraceMs);
       logger.info(
         { signal, graceMs: settings.shutdownGraceMs },
         'shutting down: draining in-flight requests',
       );
       await watcher?.close();
-      await running.close(settings.shutdownGraceMs);
+      await closed;
       logger.info('stopped');
     });
 }
