@@ -28,7 +28,8 @@ const AUTOCONFIG = new Set<string>(AUTOCONFIG_PATHS);
  * local part of anything that looks like an address (scanners put addresses in paths too).
  */
 export function loggablePath(url: string | undefined): string {
-  const path = (url ?? '/').split('?', 1)[0] as string;
+  // An absolute-form request target (`GET http://host/path`) is logged by its path, like any other.
+  const path = ((url ?? '/').split('?', 1)[0] as string).replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '') || '/';
   const masked = path.replace(/[^/]*(?:@|%40)/gi, '*@');
   return masked.length > MAX_LOGGED_PATH ? `${masked.slice(0, MAX_LOGGED_PATH)}…` : masked;
 }

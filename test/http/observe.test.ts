@@ -98,6 +98,8 @@ describe('request logs', () => {
     ],
     ['/x/alice%40example.com/y', '/x/*@example.com/y'],
     [`/${'a'.repeat(300)}`, `/${'a'.repeat(199)}…`],
+    ['http://evil.example/mail/config-v1.1.xml?emailaddress=a%40b.example', '/mail/config-v1.1.xml'],
+    ['http://evil.example', '/'],
   ])('paths are logged without query and without local parts: %s', (url, logged) => {
     expect(loggablePath(url)).toBe(logged);
   });
