@@ -30,6 +30,8 @@ export interface AppDeps {
   readonly draining?: () => boolean;
   /** Default: log and count with `logger` and `metrics`. */
   readonly observe?: RequestObserver;
+  /** Key for the `userHash` pseudonym in request logs; without it, logs hold domains only. */
+  readonly userHashKey?: string;
 }
 
 /** Each route module registers its own paths; add new protocols and pages here. */
@@ -60,13 +62,16 @@ function observing(observe: RequestObserver): RequestHandler {
   };
 }
 
-function baseApp(ctx: AppContext, observe: RequestObserver | undefined): express.Express {
+function baseApp(ctx: AppContext, deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   // Express 4's "extended" parser turns ?a[b]=c into objects; only plain strings are accepted.
   app.set('query parser', 'simple');
-  app.use(observing(observe ?? createObserver({ logger: ctx.logger, metrics: ctx.metrics })));
+  const observe =
+    deps.observe ??
+    createObserver({ logger: ctx.logger, metrics: ctx.metrics, userHashKey: deps.userHashKey });
+  app.use(observing(observe));
   app.use(helmet());
   return app;
 }
@@ -102,7 +107,7 @@ function errorHandler(ctx: AppContext): ErrorRequestHandler {
  */
 export function createApp(deps: AppDeps): express.Express {
   const ctx = contextOf(deps);
-  const app = baseApp(ctx, deps.observe);
+  const app = baseApp(ctx, deps);
   app.set('trust proxy', deps.trustProxy ?? false);
   if (deps.rateLimitPerMinute !== undefined) app.use(rateLimitPerClient(deps.rateLimitPerMinute));
   app.use(inputRules(ctx));
@@ -117,7 +122,7 @@ export function createApp(deps: AppDeps): express.Express {
 /** Only /metrics, /healthz and /readyz, for a separate (internal) listen address. */
 export function createOpsApp(deps: AppDeps): express.Express {
   const ctx = { ...contextOf(deps), serveMetrics: true };
-  const app = baseApp(ctx, deps.observe);
+  const app = baseApp(ctx, deps);
   registerOpsRoutes(app, ctx);
   app.use((_req, res) => plain(res, 404, 'Not found.\n'));
   app.use(errorHandler(ctx));

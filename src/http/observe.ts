@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AnswerMeta } from '../service/answers';
@@ -59,9 +60,19 @@ function outcomeOf(status: number, finished: boolean): string {
   return OUTCOME_BY_STATUS[status] ?? (status < 400 ? 'ok' : 'bad-request');
 }
 
+/**
+ * A stable pseudonym for an address: lets an admin follow one user's requests through the log
+ * without the log holding the address. Keyed, so nobody without the key can test guesses.
+ */
+export function userHash(key: string, localPart: string, domain: string): string {
+  return createHmac('sha256', key).update(`${localPart}@${domain}`).digest('hex').slice(0, 16);
+}
+
 export function createObserver(deps: {
   logger?: Logger | undefined;
-  metrics?: ServiceMetrics;
+  metrics?: ServiceMetrics | undefined;
+  /** When set, request lines carry `userHash` for answers about an address of a served domain. */
+  userHashKey?: string | undefined;
 }): RequestObserver {
   return (req, res, meta, startedAt) => {
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
@@ -81,6 +92,11 @@ export function createObserver(deps: {
       protocol,
       outcome,
       ...(meta?.domain !== undefined && { domain: meta.domain }),
+      ...(deps.userHashKey &&
+        meta?.domain !== undefined &&
+        meta.localPart !== undefined && {
+          userHash: userHash(deps.userHashKey, meta.localPart, meta.domain),
+        }),
       status,
       durationMs: Math.round(seconds * 1e6) / 1e3,
       ...(agent && { userAgent: agent.slice(0, MAX_LOGGED_AGENT) }),

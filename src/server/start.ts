@@ -34,6 +34,7 @@ export interface StartOptions extends ListenAddress {
   /** Serve /metrics (and the health paths) here instead of on the main address. */
   readonly metricsListen?: ListenAddress;
   readonly timeouts?: Timeouts;
+  readonly userHashKey?: string;
 }
 
 /** Slow-loris bounds: clients send a few hundred bytes, so seconds are plenty. */
@@ -92,7 +93,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const status = () => holder.status();
   const metrics = new ServiceMetrics(status, { processMetrics: true });
   let draining = false;
-  const common = { snapshot: () => holder.snapshot(), logger, status, metrics, draining: () => draining };
+  const common = {
+    snapshot: () => holder.snapshot(),
+    logger,
+    status,
+    metrics,
+    draining: () => draining,
+    ...(options.userHashKey !== undefined && { userHashKey: options.userHashKey }),
+  };
   const app = createApp({
     ...common,
     serveMetrics: options.metricsListen === undefined,

@@ -4,7 +4,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
 import { ServiceMetrics } from '../../src/http/metrics';
-import { createObserver, loggablePath } from '../../src/http/observe';
+import { createObserver, loggablePath, userHash } from '../../src/http/observe';
 import { statusOfSnapshot } from '../../src/service/config-holder';
 import type { Snapshot } from '../../src/service/snapshot';
 import { LogCapture } from '../helpers/config-dir';
@@ -79,6 +79,39 @@ describe('request logs', () => {
     expect(unknown).toMatchObject({ protocol: 'autodiscover', outcome: 'unknown-domain', status: 200 });
     expect(unknown).not.toHaveProperty('domain');
     expect(put).toMatchObject({ protocol: 'autoconfig', outcome: 'method-not-allowed', status: 405 });
+  });
+
+  it('carry a keyed pseudonym of the address only when a key is configured', async () => {
+    const key = 'k'.repeat(32);
+    const capture = new LogCapture();
+    const keyed = createApp({ snapshot: () => snapshot, logger: pino({}, capture), userHashKey: key });
+    await request(keyed).get('/mail/config-v1.1.xml?emailaddress=alice%40example.com');
+    await request(keyed)
+      .post('/autodiscover/autodiscover.xml')
+      .type('text/xml')
+      .send(poxBody('alice@example.com'));
+    await request(keyed)
+      .post('/autodiscover/autodiscover.xml')
+      .type('text/xml')
+      .send(poxBody('bob@example.com'));
+    await request(keyed)
+      .post('/autodiscover/autodiscover.xml')
+      .type('text/xml')
+      .send(poxBody('eve@unknown.example'));
+    await settle();
+    const hashes = capture.requests().map((line) => line.userHash);
+    expect(hashes[0]).toBe(userHash(key, 'alice', 'example.com'));
+    expect(hashes[0]).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashes[1]).toBe(hashes[0]); // the same user across protocols
+    expect(hashes[2]).not.toBe(hashes[0]);
+    expect(hashes[3]).toBeUndefined(); // nothing about addresses of domains we do not serve
+    expect(capture.text).not.toMatch(/alice|bob|eve@|unknown\.example/);
+    expect(userHash('another key of 32 characters....', 'alice', 'example.com')).not.toBe(hashes[0]);
+
+    const { app, capture: unkeyed } = loggedApp();
+    await request(app).get('/mail/config-v1.1.xml?emailaddress=alice%40example.com');
+    await settle();
+    expect(unkeyed.requests()[0]).not.toHaveProperty('userHash');
   });
 
   it('log probes at debug level only', async () => {

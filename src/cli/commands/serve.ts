@@ -49,7 +49,12 @@ function settingsFrom(options: ServeOptions, io: CliIo) {
   const logLevel = options.logLevel ?? env.MAIL_AUTOCONF_LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel))
     throw new CliExit(2, `invalid log level: ${logLevel} (one of ${LOG_LEVELS.join(', ')})`);
+  // A secret, so it is read from the environment only: command lines are visible to every user.
+  const userHashKey = env.MAIL_AUTOCONF_LOG_USER_HASH_KEY || undefined;
+  if (userHashKey !== undefined && userHashKey.length < 16)
+    throw new CliExit(2, 'MAIL_AUTOCONF_LOG_USER_HASH_KEY must be at least 16 characters long');
   return {
+    userHashKey,
     port: parsePort(options.port ?? env.PORT ?? '8080'),
     host: options.host ?? env.HOST ?? '127.0.0.1',
     watch: options.watch ?? ['1', 'true', 'yes'].includes((env.MAIL_AUTOCONF_WATCH ?? '').toLowerCase()),
@@ -118,6 +123,7 @@ export function registerServe(program: Command, io: CliIo): void {
           port,
           host,
           trustProxy: settings.trustProxy,
+          ...(settings.userHashKey !== undefined && { userHashKey: settings.userHashKey }),
           ...(settings.rateLimitPerMinute !== undefined && {
             rateLimitPerMinute: settings.rateLimitPerMinute,
           }),

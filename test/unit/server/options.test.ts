@@ -58,6 +58,7 @@ describe('serve refuses bad settings before starting', () => {
     [['--metrics-listen', '9464'], {}, 'invalid metrics listen address: 9464'],
     [['--shutdown-grace', '-1'], {}, 'invalid shutdown grace: -1'],
     [['--log-level', 'loud'], {}, 'invalid log level: loud'],
+    [[], { MAIL_AUTOCONF_LOG_USER_HASH_KEY: 'short' }, 'MAIL_AUTOCONF_LOG_USER_HASH_KEY must be at least 16'],
   ])('%j %j', async (args, env, message) => {
     const { code, stderr } = await serve(args as string[], env as Record<string, string>);
     expect(code).toBe(2);
