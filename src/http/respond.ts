@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Answer } from '../service/answers';
 
 export const TEXT = 'text/plain; charset=utf-8';
@@ -24,6 +24,13 @@ export function plain(
     .end(message);
 }
 
+/** For the methods a path does not serve: OPTIONS lists the allowed ones, anything else is 405. */
 export function methodNotAllowed(allow: string) {
-  return (_req: unknown, res: Response) => plain(res, 405, 'Method not allowed.\n', { Allow: allow });
+  return (req: Request, res: Response) => {
+    if (req.method === 'OPTIONS') {
+      res.status(204).set({ Allow: allow, 'Cache-Control': 'no-store' }).end();
+      return;
+    }
+    plain(res, 405, 'Method not allowed.\n', { Allow: allow });
+  };
 }

@@ -3,6 +3,7 @@ import type { AuthMethod, DomainSettings, Security, ServerSettings, ServerType }
 import { describeUsername, expandUsername } from '../core/username';
 import type { DnsFact, DomainPageFacts } from './domain-facts';
 import { localised, type Language } from './i18n';
+import { MOBILECONFIG_PATH, MOBILECONFIG_QR_PATH } from '../service/apple-answers';
 
 export type LoginPolicy = ReturnType<typeof describeUsername>;
 
@@ -68,9 +69,6 @@ export interface UnknownDomainPageView {
 
 export type PageView = SettingsPageView | FormPageView | UnknownDomainPageView;
 
-export const APPLE_PROFILE_PATH = '/mobileconfig';
-export const APPLE_PROFILE_QR_PATH = '/mobileconfig/qr.svg';
-
 function withAddress(path: string, address: string): string {
   return `${path}?${new URLSearchParams({ emailaddress: address }).toString()}`;
 }
@@ -121,8 +119,8 @@ export function settingsPageView(
     webmail: settings.webmail,
     appleProfile: facts.hasImap
       ? {
-          href: withAddress(APPLE_PROFILE_PATH, address.address),
-          qrSrc: withAddress(APPLE_PROFILE_QR_PATH, address.address),
+          href: withAddress(MOBILECONFIG_PATH, address.address),
+          qrSrc: withAddress(MOBILECONFIG_QR_PATH, address.address),
         }
       : undefined,
     admin: {

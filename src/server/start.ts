@@ -1,62 +1,131 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createApp } from '../http/app';
+import { createApp, createOpsApp } from '../http/app';
+import { ServiceMetrics } from '../http/metrics';
 import type { ConfigHolder } from '../service/config-holder';
 
 export interface RunningServer {
   readonly server: Server;
   readonly url: string;
+  /** Set when metrics have their own listen address. */
+  readonly metricsUrl: string | undefined;
+  readonly metrics: ServiceMetrics;
   /** Stops accepting, lets in-flight requests finish, and force-closes what is left after `graceMs`. */
   close(graceMs?: number): Promise<void>;
 }
 
-export interface StartOptions {
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface Timeouts {
+  readonly headersMs: number;
+  readonly requestMs: number;
+  readonly keepAliveMs: number;
+}
+
+export interface StartOptions extends ListenAddress {
   readonly holder: ConfigHolder;
   readonly logger: Logger;
-  readonly port: number;
-  readonly host: string;
   readonly trustProxy?: boolean | string | number | string[];
+  readonly rateLimitPerMinute?: number;
+  /** Serve /metrics (and the health paths) here instead of on the main address. */
+  readonly metricsListen?: ListenAddress;
+  readonly timeouts?: Timeouts;
+  readonly userHashKey?: string;
 }
 
 /** Slow-loris bounds: clients send a few hundred bytes, so seconds are plenty. */
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 15_000;
-const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+export const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 10_000, requestMs: 15_000, keepAliveMs: 5_000 };
 
-export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const app = createApp({
-    snapshot: () => options.holder.snapshot(),
-    logger: options.logger,
-    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
-  });
+async function listen(handler: RequestListener, at: ListenAddress, timeouts: Timeouts) {
   const server = createServer(
-    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-    app,
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // Node checks the two timeouts above only this often (30 s by default), which would let a
+      // slow client hold a connection three times longer than configured.
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+    },
+    handler,
   );
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.keepAliveTimeout = timeouts.keepAliveMs;
+  // A keep-alive connection whose last request ends during shutdown would otherwise stay open
+  // (and hold the process) until its idle timeout.
+  server.on('request', (_req, res: ServerResponse) => {
+    res.once('finish', () => {
+      if (closing.has(server)) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    server.listen(at.port, at.host, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { server, url: `http://${host}:${address.port}` };
+}
+
+const closing = new WeakSet<Server>();
+
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  closing.add(server);
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    // Idle keep-alive connections would otherwise hold close() open until they time out.
+    server.closeIdleConnections();
+  });
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { holder, logger } = options;
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const status = () => holder.status();
+  const metrics = new ServiceMetrics(status, { processMetrics: true });
+  let draining = false;
+  const common = {
+    snapshot: () => holder.snapshot(),
+    logger,
+    status,
+    metrics,
+    draining: () => draining,
+    ...(options.userHashKey !== undefined && { userHashKey: options.userHashKey }),
+  };
+  const app = createApp({
+    ...common,
+    serveMetrics: options.metricsListen === undefined,
+    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
+    ...(options.rateLimitPerMinute !== undefined && { rateLimitPerMinute: options.rateLimitPerMinute }),
+  });
+  const main = await listen(app, options, timeouts);
+  let ops: Awaited<ReturnType<typeof listen>> | undefined;
+  if (options.metricsListen) {
+    try {
+      ops = await listen(createOpsApp(common), options.metricsListen, timeouts);
+    } catch (error) {
+      await closeServer(main.server, 0);
+      throw error;
+    }
+  }
   return {
-    server,
-    url: `http://${host}:${address.port}`,
-    close: (graceMs = 10_000) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-        timer.unref();
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        // Idle keep-alive connections would otherwise hold close() open until they time out.
-        server.closeIdleConnections();
-      }),
+    server: main.server,
+    url: main.url,
+    metricsUrl: ops?.url,
+    metrics,
+    close: async (graceMs = 10_000) => {
+      draining = true;
+      await closeServer(main.server, graceMs);
+      if (ops) await closeServer(ops.server, graceMs);
+    },
   };
 }

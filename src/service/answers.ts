@@ -24,6 +24,11 @@ export interface AnswerMeta {
   readonly outcome: 'ok' | 'unknown-domain' | 'bad-request' | 'redirect' | 'unsupported' | string;
   /** The served domain the answer was for, when there is one. */
   readonly domain?: string;
+  /**
+   * The validated local part, when the answer was for an address of a served domain. Personal
+   * data: only ever logged as a keyed hash, and never a metrics label.
+   */
+  readonly localPart?: string;
 }
 
 export function answer(
@@ -68,6 +73,7 @@ export function answerAutoconfig(
 ): Answer {
   const meta = { protocol: 'autoconfig' };
   let domain: string | undefined;
+  let localPart: string | undefined;
   if (request.emailaddress !== undefined) {
     if (typeof request.emailaddress !== 'string') {
       return answer(400, TEXT, MESSAGES.badAddress, { ...meta, outcome: 'bad-request' }, NO_STORE);
@@ -76,6 +82,7 @@ export function answerAutoconfig(
     if (!parsed.ok)
       return answer(400, TEXT, MESSAGES.badAddress, { ...meta, outcome: 'bad-request' }, NO_STORE);
     domain = parsed.value.domain;
+    localPart = parsed.value.localPart;
   } else {
     domain = domainFromHost(
       hostName(request.host),
@@ -90,7 +97,12 @@ export function answerAutoconfig(
     200,
     AUTOCONFIG_CONTENT_TYPE,
     prepared.autoconfig,
-    { ...meta, outcome: 'ok', domain: prepared.settings.domain },
+    {
+      ...meta,
+      outcome: 'ok',
+      domain: prepared.settings.domain,
+      ...(localPart !== undefined && { localPart }),
+    },
     {
       'Cache-Control': 'public, max-age=3600',
     },
@@ -129,12 +141,23 @@ export function answerAutodiscoverPost(
   const prepared = snapshot.lookup(address.value.domain);
   if (!prepared) return error(500, schema, 'unknown-domain');
   const domain = prepared.settings.domain;
+  const { localPart } = address.value;
   if (responseSchema === 'unsupported') return error(601, 'outlook', 'unsupported', domain);
   if (responseSchema === 'mobilesync') {
     if (!prepared.mobilesync) return error(601, 'mobilesync', 'unsupported', domain);
-    return filled(prepared.mobilesync, address.value, { protocol: 'mobilesync', outcome: 'ok', domain });
+    return filled(prepared.mobilesync, address.value, {
+      protocol: 'mobilesync',
+      outcome: 'ok',
+      domain,
+      localPart,
+    });
   }
-  return filled(prepared.outlook, address.value, { protocol: 'autodiscover', outcome: 'ok', domain });
+  return filled(prepared.outlook, address.value, {
+    protocol: 'autodiscover',
+    outcome: 'ok',
+    domain,
+    localPart,
+  });
 }
 
 function filled(

@@ -9,6 +9,30 @@ export interface ReloadOutcome {
   readonly warnings: readonly ConfigProblem[];
 }
 
+/** What readiness and metrics report about the config in force and the last reload attempt. */
+export interface ConfigStatus {
+  readonly generation: number;
+  readonly loadedAt: Date;
+  /** Domains configured, and names answered (domains plus aliases). */
+  readonly domains: number;
+  readonly names: number;
+  readonly lastAttempt: { readonly at: Date; readonly ok: boolean };
+  /** Errors of the last attempt when it failed, located relative to the config directory. */
+  readonly lastErrors: readonly string[];
+}
+
+/** The status of a snapshot that was never reloaded (apps built without a holder). */
+export function statusOfSnapshot(snapshot: Snapshot): ConfigStatus {
+  return {
+    generation: snapshot.generation,
+    loadedAt: snapshot.loadedAt,
+    domains: snapshot.domains.length,
+    names: snapshot.size,
+    lastAttempt: { at: snapshot.loadedAt, ok: true },
+    lastErrors: [],
+  };
+}
+
 /**
  * Holds the snapshot in force. A reload loads and validates the whole directory off to the side
  * and swaps only when everything is valid; on failure the last good snapshot keeps serving and the
@@ -18,6 +42,8 @@ export class ConfigHolder {
   private current: Snapshot;
   private lastFailure: { at: Date; errors: readonly ConfigProblem[] } | undefined;
   private lastAttempt: { at: Date; ok: boolean };
+  /** Reloads run one after another, so a slow load can never overwrite a newer one. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
@@ -35,54 +61,48 @@ export class ConfigHolder {
     return this.current;
   }
 
-  status(): {
-    generation: number;
-    loadedAt: Date;
-    lastAttempt: { at: Date; ok: boolean };
-    lastErrors: string[];
-  } {
+  status(): ConfigStatus {
     return {
-      generation: this.current.generation,
-      loadedAt: this.current.loadedAt,
+      ...statusOfSnapshot(this.current),
       lastAttempt: this.lastAttempt,
       lastErrors: this.lastFailure && !this.lastAttempt.ok ? this.lastFailure.errors.map(formatProblem) : [],
     };
   }
 
-  async reload(): Promise<ReloadOutcome> {
+  reload(): Promise<ReloadOutcome> {
+    const next = this.queue.then(() => this.reloadNow());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async reloadNow(): Promise<ReloadOutcome> {
     const at = new Date();
     let result;
     try {
-      result = await loadConfigDir(this.dir);
+      // Relative names: these errors are shown on /readyz, which must not reveal server paths.
+      result = await loadConfigDir(this.dir, { displayBase: this.dir });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
       result = {
         ok: false as const,
-        errors: [
-          {
-            severity: 'error' as const,
-            file: this.dir,
-            line: 1,
-            col: 1,
-            path: '',
-            message: `cannot read: ${message}`,
-          },
-        ],
+        errors: [this.problem(`cannot read the config directory (${code})`)],
         warnings: [],
       };
     }
     if (!result.ok) {
-      this.lastFailure = { at, errors: result.errors };
+      const errors = result.errors.map((problem) =>
+        problem.file === this.dir ? { ...problem, file: '.' } : problem,
+      );
+      this.lastFailure = { at, errors };
       this.lastAttempt = { at, ok: false };
-      return {
-        ok: false,
-        generation: this.current.generation,
-        errors: result.errors,
-        warnings: result.warnings,
-      };
+      return { ok: false, generation: this.current.generation, errors, warnings: result.warnings };
     }
     this.current = new Snapshot(result.config, this.current.generation + 1, at);
     this.lastAttempt = { at, ok: true };
     return { ok: true, generation: this.current.generation, errors: [], warnings: result.config.warnings };
+  }
+
+  private problem(message: string): ConfigProblem {
+    return { severity: 'error', file: '.', line: 1, col: 1, path: '', message };
   }
 }

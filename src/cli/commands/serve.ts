@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { formatProblem } from '../../config/problems';
 import { ConfigHolder } from '../../service/config-holder';
-import { startServer } from '../../server/start';
+import { parseListenAddress } from '../../server/listen-address';
+import { reloadAndReport } from '../../server/reload';
+import { startServer, type ListenAddress, type RunningServer } from '../../server/start';
+import { parseTrustProxy } from '../../server/trust-proxy';
+import { watchConfigDir, type ConfigWatcher } from '../../server/watch-config';
 import { resolveConfigDir } from '../config-dir';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
@@ -11,12 +14,65 @@ interface ServeOptions {
   config?: string;
   port?: string;
   host?: string;
+  watch?: boolean;
+  watchDebounce?: string;
+  trustProxy?: string;
+  rateLimit?: string;
+  metricsListen?: string;
+  shutdownGrace?: string;
+  logLevel?: string;
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port < 0 || port > 65535) throw new CliExit(2, `invalid port: ${value}`);
   return port;
+}
+
+function parseCount(name: string, value: string, min: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min)
+    throw new CliExit(2, `invalid ${name}: ${value} (expected a whole number ≥ ${min})`);
+  return Number(value);
+}
+
+function optional<T>(value: string | undefined, parse: (text: string) => T): T | undefined {
+  return value === undefined || value === '' ? undefined : parse(value);
+}
+
+/** Every serve setting, from flags first and the environment second, checked before anything starts. */
+function settingsFrom(options: ServeOptions, io: CliIo) {
+  const env = io.env;
+  const trustProxy = parseTrustProxy(options.trustProxy ?? env.MAIL_AUTOCONF_TRUST_PROXY);
+  if (typeof trustProxy === 'object' && !Array.isArray(trustProxy)) throw new CliExit(2, trustProxy.error);
+  const logLevel = options.logLevel ?? env.MAIL_AUTOCONF_LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new CliExit(2, `invalid log level: ${logLevel} (one of ${LOG_LEVELS.join(', ')})`);
+  // A secret, so it is read from the environment only: command lines are visible to every user.
+  const userHashKey = env.MAIL_AUTOCONF_LOG_USER_HASH_KEY || undefined;
+  if (userHashKey !== undefined && userHashKey.length < 16)
+    throw new CliExit(2, 'MAIL_AUTOCONF_LOG_USER_HASH_KEY must be at least 16 characters long');
+  return {
+    userHashKey,
+    port: parsePort(options.port ?? env.PORT ?? '8080'),
+    host: options.host ?? env.HOST ?? '127.0.0.1',
+    watch: options.watch ?? ['1', 'true', 'yes'].includes((env.MAIL_AUTOCONF_WATCH ?? '').toLowerCase()),
+    watchDebounceMs: parseCount('watch debounce', options.watchDebounce ?? '500', 0),
+    trustProxy,
+    rateLimitPerMinute: optional(options.rateLimit ?? env.MAIL_AUTOCONF_RATE_LIMIT, (text) =>
+      parseCount('rate limit', text, 1),
+    ),
+    metricsListen: optional(options.metricsListen ?? env.MAIL_AUTOCONF_METRICS_LISTEN, (text) => {
+      const address: ListenAddress | undefined = parseListenAddress(text);
+      if (!address) throw new CliExit(2, `invalid metrics listen address: ${text} (expected HOST:PORT)`);
+      return address;
+    }),
+    shutdownGraceMs:
+      parseCount('shutdown grace', options.shutdownGrace ?? env.MAIL_AUTOCONF_SHUTDOWN_GRACE ?? '10', 0) *
+      1000,
+    logLevel,
+  };
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -29,47 +85,84 @@ export function registerServe(program: Command, io: CliIo): void {
     )
     .option('--port <n>', 'TCP port (default: $PORT or 8080)')
     .option('--host <addr>', 'listen address (default: $HOST or 127.0.0.1)')
+    .option('--watch', 'reload when a YAML file below the config directory changes ($MAIL_AUTOCONF_WATCH=1)')
+    .option('--watch-debounce <ms>', 'quiet time after the last change before reloading', '500')
+    .option(
+      '--trust-proxy <list>',
+      'proxies whose X-Forwarded-For/-Proto are believed: IPs, CIDRs, loopback, linklocal, uniquelocal, or a hop count ($MAIL_AUTOCONF_TRUST_PROXY; default none)',
+    )
+    .option(
+      '--rate-limit <n>',
+      'requests per minute per client IP on the protocol endpoints ($MAIL_AUTOCONF_RATE_LIMIT; default off)',
+    )
+    .option(
+      '--metrics-listen <host:port>',
+      'serve /metrics on this address instead of the main one ($MAIL_AUTOCONF_METRICS_LISTEN)',
+    )
+    .option(
+      '--shutdown-grace <seconds>',
+      'how long in-flight requests may take to finish on SIGTERM/SIGINT ($MAIL_AUTOCONF_SHUTDOWN_GRACE; default 10)',
+    )
+    .option('--log-level <level>', `${LOG_LEVELS.join('|')} ($MAIL_AUTOCONF_LOG_LEVEL; default info)`)
     .action(async (options: ServeOptions) => {
+      const settings = settingsFrom(options, io);
       const logger = pino(
-        { base: { service: 'mail-autoconf' } },
+        { base: { service: 'mail-autoconf' }, level: settings.logLevel },
         io.stdout as unknown as pino.DestinationStream,
       );
       const { dir, bundled } = resolveConfigDir(options.config, io);
       const config = await loadOrExit(dir, io);
       if (bundled) logger.warn({ dir }, 'no ./config and no --config: serving the bundled example config');
       const holder = ConfigHolder.fromConfig(dir, config);
-      const port = parsePort(options.port ?? io.env.PORT ?? '8080');
-      const host = options.host ?? io.env.HOST ?? '127.0.0.1';
-      let running;
+      const { host, port } = settings;
+      let running: RunningServer;
       try {
-        running = await startServer({ holder, logger, port, host });
+        running = await startServer({
+          holder,
+          logger,
+          port,
+          host,
+          trustProxy: settings.trustProxy,
+          ...(settings.userHashKey !== undefined && { userHashKey: settings.userHashKey }),
+          ...(settings.rateLimitPerMinute !== undefined && {
+            rateLimitPerMinute: settings.rateLimitPerMinute,
+          }),
+          ...(settings.metricsListen && { metricsListen: settings.metricsListen }),
+        });
       } catch (error) {
-        throw new CliExit(1, `cannot listen on ${host}:${port}: ${(error as Error).message}`);
+        throw new CliExit(1, `cannot listen: ${(error as Error).message}`);
+      }
+      let watcher: ConfigWatcher | undefined;
+      if (settings.watch) {
+        watcher = await watchConfigDir(dir, () => void reloadAndReport(holder, logger, 'watch'), {
+          debounceMs: settings.watchDebounceMs,
+        });
       }
       logger.info(
         {
           url: running.url,
+          ...(running.metricsUrl && { metricsUrl: running.metricsUrl }),
           configDir: dir,
           domains: config.domains.length,
+          watch: settings.watch,
+          rateLimitPerMinute: settings.rateLimitPerMinute ?? null,
+          trustProxy: settings.trustProxy,
           // So an admin sees at a glance whether downloaded profiles will show as verified.
           profileSigner: config.signer?.subject ?? null,
         },
         'listening',
       );
 
-      io.onReloadSignal?.(() => {
-        void holder.reload().then((outcome) => {
-          if (outcome.ok) logger.info({ generation: outcome.generation }, 'config reloaded');
-          else
-            logger.error(
-              { generation: outcome.generation, errors: outcome.errors.map(formatProblem) },
-              'config reload failed; still serving the last good config',
-            );
-        });
-      });
+      io.onReloadSignal?.(() => void reloadAndReport(holder, logger, 'SIGHUP'));
       const signal = await (io.waitForStop?.() ?? new Promise<string>(() => undefined));
-      logger.info({ signal }, 'shutting down: draining in-flight requests');
-      await running.close();
+      // The listener closes first: once this line is logged, new connections are refused.
+      const closed = running.close(settings.shutdownGraceMs);
+      logger.info(
+        { signal, graceMs: settings.shutdownGraceMs },
+        'shutting down: draining in-flight requests',
+      );
+      await watcher?.close();
+      await closed;
       logger.info('stopped');
     });
 }
