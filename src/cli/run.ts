@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliExit, type CliIo } from './io';
+import { registerDns } from './commands/dns';
 import { registerRender } from './commands/render';
 import { registerSchema } from './commands/schema';
 import { registerServe } from './commands/serve';
@@ -31,6 +32,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   registerValidate(program, io, setExit);
   registerRender(program, io);
   registerSchema(program, io);
+  registerDns(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

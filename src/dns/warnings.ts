@@ -1,0 +1,67 @@
+import type { DomainSettings } from '../core/settings';
+import type { PathSegment } from '../config/problems';
+import type { DnsContext } from './records';
+
+export interface DnsWarning {
+  readonly domain: DomainSettings;
+  readonly path: PathSegment[];
+  readonly message: string;
+}
+
+const WEB_PREFIXES = ['autoconfig', 'autodiscover'] as const;
+
+/**
+ * Config that loads but makes the published DNS wrong. "An address record we know of" means one
+ * the generator prints itself: from `service.hostAddresses`, or `service.publicAddresses` for the
+ * public host. The generator cannot see the live zone; `mail-autoconf check` looks at that.
+ */
+export function dnsWarnings(context: DnsContext): DnsWarning[] {
+  const warnings: DnsWarning[] = [];
+  for (const settings of context.domains) {
+    const seen = new Set<string>();
+    const servers = [
+      ...settings.incoming.map((server, index) => ({ server, path: ['incoming', index] as PathSegment[] })),
+      ...settings.outgoing.map((server, index) => ({ server, path: ['outgoing', index] as PathSegment[] })),
+    ];
+    for (const { server, path } of servers) {
+      const host = server.host;
+      if (seen.has(host)) continue;
+      seen.add(host);
+      const webName = WEB_PREFIXES.find((prefix) => {
+        const rest = host.slice(prefix.length + 1);
+        return host.startsWith(`${prefix}.`) && context.servedNames.has(rest);
+      });
+      if (webName && host !== context.service.publicHost) {
+        warnings.push({
+          domain: settings,
+          path: [...path, 'host'],
+          message:
+            `${host} is an SRV target and also the ${webName} name, which \`dns\` would otherwise make a CNAME to ` +
+            `the public host; an SRV target must not be a CNAME (RFC 2782), so \`dns\` publishes its addresses ` +
+            `instead and the ${webName} web service must answer there too. Use another host name for the mail server`,
+        });
+      }
+      const zone = enclosingZone(host, context.servedNames);
+      const fallback = webName !== undefined && context.service.publicAddresses.length > 0;
+      if (zone && context.addressesOf(host).length === 0 && !fallback) {
+        warnings.push({
+          domain: settings,
+          path: [...path, 'host'],
+          message:
+            `${host} is inside the zone ${zone} but has no address in service.hostAddresses: \`dns\` prints SRV ` +
+            `records that point at it without its A/AAAA records, so the zone must already hold them ` +
+            `(\`mail-autoconf check\` verifies that)`,
+        });
+      }
+    }
+  }
+  return warnings;
+}
+
+/** The served zone a host name lies in, found by walking up its labels (no scan of all domains). */
+export function enclosingZone(host: string, served: ReadonlySet<string>): string | undefined {
+  for (let name = host; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) {
+    if (served.has(name)) return name;
+  }
+  return undefined;
+}
