@@ -194,9 +194,9 @@ function zoneRecords(
   }
 
   notes.push(
-    `Clients also try ${zone} itself (https://${zone}/.well-known/autoconfig/mail/config-v1.1.xml and ` +
-      `/autodiscover/autodiscover.xml). A zone apex cannot be a CNAME, so nothing is generated for it: ` +
-      `have the web server of ${zone} pass those two paths to ${publicHost ?? 'this service'} or answer 404 quickly.`,
+    `Clients also try the apex ${zone}. (paths /.well-known/autoconfig/mail/config-v1.1.xml and ` +
+      `/autodiscover/autodiscover.xml). An apex cannot be a CNAME, so nothing is generated for it: have ` +
+      `its web server pass those paths to ${publicHost ?? 'this service'} or answer 404 quickly.`,
   );
   if (publicHost === undefined)
     notes.push(
