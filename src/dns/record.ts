@@ -57,6 +57,11 @@ const inU16 = (value: number) => Number.isInteger(value) && value >= 0 && value 
  * text form could hide (a name that does not survive the round trip, a malformed address) shows.
  */
 export function recordProblem(record: DnsRecord): string | undefined {
+  return fieldProblem(record) ?? wireProblems([record])[0];
+}
+
+/** The limits of RFC 1035 / RFC 2782 checked field by field. */
+export function fieldProblem(record: DnsRecord): string | undefined {
   const owner = nameProblem(record.name);
   if (owner) return owner;
   if (!Number.isInteger(record.ttl) || record.ttl < 0 || record.ttl > MAX_TTL)
@@ -72,16 +77,37 @@ export function recordProblem(record: DnsRecord): string | undefined {
     const target = nameProblem(data.target);
     if (target) return `target: ${target}`;
   }
-  let decoded: dnsPacket.Answer | undefined;
+  return undefined;
+}
+
+/**
+ * The wire-format round trip for many records at once: one packet for the lot (a zone's worth is
+ * far below the 64 KiB message limit), and record by record only when that packet fails, to say
+ * which one is at fault. The result has one entry per record, undefined when it is fine.
+ */
+export function wireProblems(records: readonly DnsRecord[]): (string | undefined)[] {
+  if (records.length > 1 && roundTrip(records) === undefined) return records.map(() => undefined);
+  if (records.length > 1) return records.map((record) => roundTrip([record]));
+  return [roundTrip(records)];
+}
+
+function roundTrip(records: readonly DnsRecord[]): string | undefined {
+  let decoded: dnsPacket.Answer[] | undefined;
   try {
-    decoded = dnsPacket.decode(dnsPacket.encode({ type: 'response', answers: [toPacketAnswer(record)] }))
-      .answers?.[0];
+    decoded = dnsPacket.decode(
+      dnsPacket.encode({ type: 'response', answers: records.map(toPacketAnswer) }),
+    ).answers;
   } catch (error) {
     return `not encodable as a DNS record (${error instanceof Error ? error.message : String(error)})`;
   }
-  if (!decoded || JSON.stringify(fromPacketAnswer(decoded)) !== JSON.stringify(recordKey(record)))
-    return 'the record does not survive a wire-format round trip';
-  return undefined;
+  const same =
+    decoded !== undefined &&
+    decoded.length === records.length &&
+    decoded.every(
+      (answer, index) =>
+        JSON.stringify(fromPacketAnswer(answer)) === JSON.stringify(recordKey(records[index] as DnsRecord)),
+    );
+  return same ? undefined : 'the record does not survive a wire-format round trip';
 }
 
 /** The record as dns-packet encodes it. */

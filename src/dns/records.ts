@@ -1,5 +1,12 @@
 import type { DomainSettings, ServerSettings, ServerType, ServiceSettings } from '../core/settings';
-import { recordProblem, ROOT, type DnsRecord, type MissingRecord, type RecordData } from './record';
+import {
+  fieldProblem,
+  ROOT,
+  wireProblems,
+  type DnsRecord,
+  type MissingRecord,
+  type RecordData,
+} from './record';
 
 /** The records of one zone: a configured domain or one of its aliases. */
 export interface ZoneRecords {
@@ -91,7 +98,7 @@ function zoneRecords(
   const notes: string[] = [];
   const add = (name: string, data: RecordData, purpose: string) => {
     const record = { name, ttl, data, purpose };
-    const problem = recordProblem(record);
+    const problem = fieldProblem(record);
     if (problem) missing.push({ name, type: data.type, reason: problem });
     else if (!records.some((r) => r.name === name && JSON.stringify(r.data) === JSON.stringify(data)))
       records.push(record);
@@ -202,7 +209,19 @@ function zoneRecords(
     notes.push(
       'service.publicHost is not set, so the autoconfig./autodiscover. CNAMEs and the _autodiscover._tcp SRV record cannot be generated.',
     );
-  return { zone, domain: settings.domain, ttl, records, missing, notes };
+  const wire = wireProblems(records);
+  wire.forEach((problem, index) => {
+    const record = records[index] as DnsRecord;
+    if (problem) missing.push({ name: record.name, type: record.data.type, reason: problem });
+  });
+  return {
+    zone,
+    domain: settings.domain,
+    ttl,
+    records: records.filter((_, index) => !wire[index]),
+    missing,
+    notes,
+  };
 }
 
 function addServiceRecords(
