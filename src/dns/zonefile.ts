@@ -83,24 +83,45 @@ export function formatZones(zones: readonly ZoneRecords[]): string {
 
 /** The same records for automation: one object per zone, names absolute with trailing dots. */
 export function zonesJson(zones: readonly ZoneRecords[]): unknown {
+  return { zones: zones.map(zoneJson) };
+}
+
+export function zoneJson(zone: ZoneRecords): unknown {
   return {
-    zones: zones.map((zone) => ({
-      zone: absolute(zone.zone),
-      domain: zone.domain,
-      ttl: zone.ttl,
-      records: zone.records.map((record) => ({
-        name: absolute(record.name),
-        ttl: record.ttl,
-        class: 'IN',
-        type: record.data.type,
-        data: jsonData(record.data),
-        rdata: rdataText(record.data),
-        comment: record.purpose,
-      })),
-      missing: zone.missing.map((m) => ({ name: absolute(m.name), type: m.type, reason: m.reason })),
-      notes: zone.notes,
+    zone: absolute(zone.zone),
+    domain: zone.domain,
+    ttl: zone.ttl,
+    records: zone.records.map((record) => ({
+      name: absolute(record.name),
+      ttl: record.ttl,
+      class: 'IN',
+      type: record.data.type,
+      data: jsonData(record.data),
+      rdata: rdataText(record.data),
+      comment: record.purpose,
     })),
+    missing: zone.missing.map((m) => ({ name: absolute(m.name), type: m.type, reason: m.reason })),
+    notes: zone.notes,
   };
+}
+
+/**
+ * Writes zones one at a time, so `dns --all` for a large config never holds the whole text: the
+ * zone-file form, or the JSON of `zonesJson` byte for byte.
+ */
+export function writeZones(
+  zones: Iterable<ZoneRecords>,
+  format: 'zone' | 'json',
+  write: (text: string) => void,
+): void {
+  let first = true;
+  if (format === 'json') write('{\n  "zones": [');
+  for (const zone of zones) {
+    if (format === 'zone') write(first ? formatZone(zone) : `\n${formatZone(zone)}`);
+    else write(`${first ? '' : ','}\n${JSON.stringify(zoneJson(zone), null, 2).replace(/^/gm, '    ')}`);
+    first = false;
+  }
+  if (format === 'json') write(first ? ']\n}\n' : '\n  ]\n}\n');
 }
 
 function jsonData(data: RecordData): unknown {

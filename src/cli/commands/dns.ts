@@ -3,7 +3,7 @@ import { normalizeDomain } from '../../core/address';
 import type { DomainSettings } from '../../core/settings';
 import { absolute } from '../../dns/zonefile';
 import { domainZones, type ZoneRecords } from '../../dns/records';
-import { formatZones, zonesJson } from '../../dns/zonefile';
+import { writeZones } from '../../dns/zonefile';
 import { Snapshot } from '../../service/snapshot';
 import { resolveConfigDir } from '../config-dir';
 import { CliExit, type CliIo } from '../io';
@@ -27,10 +27,14 @@ function selectZones(
   names: readonly string[],
   all: boolean,
   ttl?: number,
-): ZoneRecords[] {
+): Iterable<ZoneRecords> {
   const zonesOf = (settings: DomainSettings) =>
     ttl === undefined ? snapshot.dnsZones(settings) : domainZones(settings, snapshot.dns, ttl);
-  if (all) return snapshot.domains.flatMap((settings) => [...zonesOf(settings)]);
+  // Generated as they are printed and not kept: a config may hold 100,000 domains.
+  if (all)
+    return (function* () {
+      for (const settings of snapshot.domains) yield* domainZones(settings, snapshot.dns, ttl);
+    })();
   const zones: ZoneRecords[] = [];
   const unknown: string[] = [];
   for (const raw of names) {
@@ -66,13 +70,17 @@ export function registerDns(program: Command, io: CliIo): void {
         if (domains.length > 0 && options.all) throw new CliExit(2, 'give either domains or --all, not both');
         const { dir } = resolveConfigDir(options.config, io);
         const snapshot = new Snapshot(await loadOrExit(dir, io));
+        const missing: string[] = [];
         const zones = selectZones(snapshot, domains, options.all === true, options.ttl);
-        io.stdout.write(
-          options.format === 'json' ? `${JSON.stringify(zonesJson(zones), null, 2)}\n` : formatZones(zones),
-        );
-        for (const zone of zones)
-          for (const missing of zone.missing)
-            io.stderr.write(`not generated: ${absolute(missing.name)} ${missing.type}: ${missing.reason}\n`);
+        const noting = function* () {
+          for (const zone of zones) {
+            for (const m of zone.missing)
+              missing.push(`not generated: ${absolute(m.name)} ${m.type}: ${m.reason}\n`);
+            yield zone;
+          }
+        };
+        writeZones(noting(), options.format, (text) => io.stdout.write(text));
+        for (const line of missing) io.stderr.write(line);
       },
     );
 }
