@@ -36,9 +36,10 @@ export function dnsWarnings(context: DnsContext): DnsWarning[] {
           domain: settings,
           path: [...path, 'host'],
           message:
-            `${host} is an SRV target and also the ${webName} name, which \`dns\` would otherwise make a CNAME to ` +
-            `the public host; an SRV target must not be a CNAME (RFC 2782), so \`dns\` publishes its addresses ` +
-            `instead and the ${webName} web service must answer there too. Use another host name for the mail server`,
+            `${host} is an SRV target and also the ${webName} name, which would otherwise be a CNAME to the ` +
+            `public host; an SRV target must not be a CNAME (RFC 2782), so it gets A/AAAA records (from ` +
+            `service.hostAddresses, else service.publicAddresses) and the ${webName} web service must answer ` +
+            `on them too. Better: give the mail server another host name`,
         });
       }
       const zone = enclosingZone(host, context.servedNames);
