@@ -99,6 +99,17 @@ export function checkDns(
     else results.push(checkHostRecords(zone, owner, expected, publicHost, observed));
   }
   for (const target of srvTargets(zone, observed)) results.push(checkSrvTarget(target, observed));
+  // Records the config cannot spell out (no public host, say) cannot be compared either.
+  for (const missing of zone.missing.filter((m) => m.type !== 'A' && m.type !== 'AAAA'))
+    results.push(
+      fail(
+        'dns',
+        `${absolute(missing.name)} ${missing.type}`,
+        `not checked: ${missing.reason}`,
+        `complete the config so that \`mail-autoconf dns ${zone.zone}\` can generate it`,
+        false,
+      ),
+    );
   results.push(checkMx(zone.zone, observed(zone.zone, 'MX')));
   return results;
 }

@@ -77,20 +77,20 @@ export async function checkDomain(
     { host: `autoconfig.${zoneName}`, path: AUTOCONFIG_PATHS[0], hint: pointName(`autoconfig.${zoneName}`) },
     { host: zoneName, path: AUTOCONFIG_PATHS[1], hint: routeApex('/.well-known/autoconfig/') },
   ];
-  const autoconfig: CheckResult[] = [];
-  for (const form of autoconfigForms) {
-    for (const scheme of schemes) {
-      const url = `${scheme}://${form.host}${form.path}${query}`;
-      const result = checkAutoconfigAnswer(
-        await fetchLikeClient({ url, method: 'GET' }, options.http),
-        expectedAutoconfig,
-        zoneName,
-        form.hint,
-      );
-      autoconfig.push(result);
-      if (result.ok) break; // Thunderbird only falls back to http when https fails
-    }
-  }
+  // The URL forms run in parallel, as in Thunderbird; within a form http only follows a failed https.
+  const perForm = await Promise.all(
+    autoconfigForms.map(async (form) => {
+      const tried: CheckResult[] = [];
+      for (const scheme of schemes) {
+        const url = `${scheme}://${form.host}${form.path}${query}`;
+        const answer = await fetchLikeClient({ url, method: 'GET' }, options.http);
+        tried.push(checkAutoconfigAnswer(answer, expectedAutoconfig, zoneName, form.hint));
+        if (tried.at(-1)?.ok) break;
+      }
+      return tried;
+    }),
+  );
+  const autoconfig = perForm.flat();
   results.push(...alternatives(autoconfig));
 
   const body = poxRequest(address.address, 'outlook');
@@ -106,21 +106,22 @@ export async function checkDomain(
         )
       : [];
   const autodiscoverHosts = [...new Set([zoneName, `autodiscover.${zoneName}`, ...srvHosts])];
-  const autodiscover: CheckResult[] = [];
-  for (const host of autodiscoverHosts) {
-    const url = `${options.httpOnly ? 'http' : 'https'}://${host}${AUTODISCOVER_PATH}`;
-    const answer = await fetchLikeClient(
-      { url, method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body },
-      options.http,
-    );
-    const hint =
-      host === zoneName
-        ? routeApex('/autodiscover/')
-        : host === `autodiscover.${zoneName}`
-          ? pointName(host)
-          : `make ${AUTODISCOVER_SRV}.${zoneName} point at ${service}`;
-    autodiscover.push(checkAutodiscoverAnswer(answer, expectedAutodiscover, zoneName, hint));
-  }
+  const autodiscover = await Promise.all(
+    autodiscoverHosts.map(async (host) => {
+      const url = `${options.httpOnly ? 'http' : 'https'}://${host}${AUTODISCOVER_PATH}`;
+      const answer = await fetchLikeClient(
+        { url, method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body },
+        options.http,
+      );
+      const hint =
+        host === zoneName
+          ? routeApex('/autodiscover/')
+          : host === `autodiscover.${zoneName}`
+            ? pointName(host)
+            : `make ${AUTODISCOVER_SRV}.${zoneName} point at ${service}`;
+      return checkAutodiscoverAnswer(answer, expectedAutodiscover, zoneName, hint);
+    }),
+  );
   results.push(...alternatives(autodiscover));
 
   return {

@@ -62,7 +62,7 @@ export function formatZone(zone: ZoneRecords): string {
     rdataText(record.data),
     comment(record.purpose),
   ]);
-  const titles = [';name', 'TTL', 'class', 'type', 'data', ''];
+  const titles = ['; owner', 'TTL', 'class', 'type', 'RDATA', ''];
   const widths = titles.map((title, column) =>
     column === titles.length - 1
       ? 0
