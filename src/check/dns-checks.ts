@@ -307,7 +307,7 @@ function checkMx(zone: string, lookup: Lookup | undefined): CheckResult {
   return fail(
     'dns',
     subject,
-    `${why}: mail for ${zone} is not delivered (client setup does not need it, but Thunderbird's MX-based lookup finds nothing)`,
+    `${why}: mail for ${zone} is not delivered, and Thunderbird's MX-based lookup finds nothing`,
     `publish the MX records of your mail exchanger`,
     false,
   );
