@@ -193,6 +193,32 @@ outgoing: [{ type: smtp, host: smtp.other.example, security: tls }]
     expect(result.code).toBe(1);
   });
 
+  it('reports a server that serves other settings (here: another login name) for the domain', async () => {
+    const stale = new Snapshot(
+      loadInline({
+        'a.yaml': `domain: example.com
+incoming: [{ type: imap, host: imap.example.com, security: tls }, { type: pop3, host: pop.example.com, security: tls }]
+outgoing: [{ type: smtp, host: smtp.example.com, security: tls }, { type: smtp, host: smtp.example.com, security: starttls }]
+username: localpart
+`,
+      }),
+    );
+    const result = await check(goodRecords(), {
+      httpPort: await listen(createApp({ snapshot: () => stale })),
+    });
+    expect(failures(result.stdout)).toContain(
+      '  ✘ POST http://autodiscover.example.com/autodiscover/autodiscover.xml: server 1 (IMAP imap.example.com) has login alice, the config says alice@example.com',
+    );
+    expect(
+      failures(result.stdout).some((line) =>
+        line.endsWith(
+          'server 1 (incoming imap imap.example.com) has login %EMAILLOCALPART%, the config says %EMAILADDRESS%',
+        ),
+      ),
+    ).toBe(true);
+    expect(result.code).toBe(1);
+  });
+
   it('a missing "not offered" record is a minor problem: exit 0', async () => {
     const result = await check(goodRecords().filter((r) => !isSrv(r, '_pop3._tcp.example.com')));
     expect(failures(result.stdout)).toEqual([
