@@ -53,6 +53,11 @@ export class DnsContext {
   /** Names that must hold address records themselves: SRV targets and the apex of every served zone. */
   readonly noCnameNames: ReadonlySet<string>;
   readonly servedNames: ReadonlySet<string>;
+  /**
+   * The hosts that belong in each served zone (the closest enclosing one), whichever domain names
+   * them: a hoster's own domain holds the addresses of the servers all its customers use.
+   */
+  private readonly hostsByZone = new Map<string, Map<string, Set<string>>>();
 
   constructor(
     readonly domains: readonly DomainSettings[],
@@ -65,11 +70,25 @@ export class DnsContext {
         served.add(name);
         noCname.add(name);
       }
-      for (const server of [...settings.incoming, ...settings.outgoing]) noCname.add(server.host);
     }
-    if (service.publicHost) noCname.add(service.publicHost);
     this.servedNames = served;
+    const place = (host: string, role: string) => {
+      noCname.add(host);
+      const zone = enclosingZone(host, served);
+      if (zone === undefined) return;
+      const hosts = this.hostsByZone.get(zone) ?? new Map<string, Set<string>>();
+      this.hostsByZone.set(zone, hosts.set(host, (hosts.get(host) ?? new Set()).add(role)));
+    };
+    for (const settings of domains)
+      for (const server of [...settings.incoming, ...settings.outgoing])
+        place(server.host, PROTOCOL_NAMES[server.type]);
+    if (service.publicHost) place(service.publicHost, 'autoconfig/Autodiscover web service');
     this.noCnameNames = noCname;
+  }
+
+  /** The hosts inside `zone` that the config names, with what they serve. */
+  hostsIn(zone: string): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.hostsByZone.get(zone) ?? new Map();
   }
 
   /** Addresses we know for a host: declared in hostAddresses, or publicAddresses for publicHost. */
@@ -78,6 +97,14 @@ export class DnsContext {
     if (declared) return declared;
     return host === this.service.publicHost ? this.service.publicAddresses : [];
   }
+}
+
+/** The served zone a host name lies in, found by walking up its labels (no scan of all domains). */
+export function enclosingZone(host: string, served: ReadonlySet<string>): string | undefined {
+  for (let name = host; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) {
+    if (served.has(name)) return name;
+  }
+  return undefined;
 }
 
 /** The records for a domain and each of its aliases, one zone each. */
@@ -108,14 +135,10 @@ function zoneRecords(
       add(name, { type: address.includes(':') ? 'AAAA' : 'A', address }, purpose);
   };
 
-  // Address records for the hosts of this config that live inside this zone.
-  const hosts = [...settings.incoming, ...settings.outgoing];
-  const inZoneHosts = [...new Set([...hosts.map((s) => s.host), ...(publicHost ? [publicHost] : [])])].filter(
-    (host) => isInZone(host, zone),
-  );
-  for (const host of inZoneHosts) {
-    const roles = [...new Set(hosts.filter((s) => s.host === host).map((s) => PROTOCOL_NAMES[s.type]))];
-    if (host === publicHost) roles.push('autoconfig/Autodiscover web service');
+  // Address records for the hosts the config names that live inside this zone.
+  const inZoneHosts = [...context.hostsIn(zone).keys()];
+  for (const [host, serves] of context.hostsIn(zone)) {
+    const roles = [...serves];
     const isWebName = host === `autoconfig.${zone}` || host === `autodiscover.${zone}`;
     if (isWebName) roles.push(host.startsWith('autoconfig.') ? 'autoconfig' : 'Autodiscover');
     const known = context.addressesOf(host);

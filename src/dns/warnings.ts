@@ -1,6 +1,6 @@
 import type { DomainSettings } from '../core/settings';
 import type { PathSegment } from '../config/problems';
-import type { DnsContext } from './records';
+import { enclosingZone, type DnsContext } from './records';
 
 export interface DnsWarning {
   readonly domain: DomainSettings;
@@ -57,12 +57,4 @@ export function dnsWarnings(context: DnsContext): DnsWarning[] {
     }
   }
   return warnings;
-}
-
-/** The served zone a host name lies in, found by walking up its labels (no scan of all domains). */
-export function enclosingZone(host: string, served: ReadonlySet<string>): string | undefined {
-  for (let name = host; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) {
-    if (served.has(name)) return name;
-  }
-  return undefined;
 }

@@ -139,6 +139,30 @@ outgoing: [{ type: smtp, host: smtp.provider.example, security: tls }]
     expect(check.output).toContain("'imap.inzone.example' has no address records");
   });
 
+  it("prints a shared mail host's addresses in the served zone it belongs to, whichever domain uses it", () => {
+    const { zones, warnings } = load({
+      's.yaml': `service:
+  publicHost: autoconfig.hoster.example
+  hostAddresses: { imap.hoster.example: [192.0.2.25], smtp.hoster.example: [192.0.2.26] }
+`,
+      'd.yaml': `profiles:
+  platform:
+    incoming: [{ type: imap, host: imap.hoster.example, security: tls }]
+    outgoing: [{ type: smtp, host: smtp.hoster.example, security: tls }]
+domains:
+  - { domain: hoster.example, extends: platform }
+  - { domain: customer.example, extends: platform }
+`,
+    });
+    expect(warnings).toEqual([]);
+    expect(lines(zones('hoster.example')[0]).filter((l) => / A{1,4} /.test(l))).toEqual([
+      'imap.hoster.example A 192.0.2.25',
+      'smtp.hoster.example A 192.0.2.26',
+    ]);
+    expect(lines(zones('customer.example')[0]).filter((l) => / A{1,4} /.test(l))).toEqual([]);
+    expect(zones('hoster.example')[0]!.missing.map((m) => m.name)).toEqual(['autoconfig.hoster.example']);
+  });
+
   it('warns about implicit TLS on a port no client expects', () => {
     const { warnings } = load({
       's.yaml': SERVICE,
