@@ -228,6 +228,19 @@ function zoneRecords(
       `/autodiscover/autodiscover.xml). An apex cannot be a CNAME, so nothing is generated for it: have ` +
       `its web server pass those paths to ${publicHost ?? 'this service'} or answer 404 quickly.`,
   );
+  const outside = [
+    ...new Set(
+      srv
+        .map((record) => (record.data.type === 'SRV' ? record.data.target : ROOT))
+        .filter((target) => target !== ROOT && !isInZone(target, zone)),
+    ),
+  ];
+  if (outside.length > 0)
+    notes.push(
+      `SRV targets outside ${zone} (${outside.join(', ')}): clients verify the server certificate ` +
+        `against the target name (RFC 6186, RFC 6125), and some ask the user before trusting a server ` +
+        `outside the mail domain.`,
+    );
   if (publicHost === undefined)
     notes.push(
       'service.publicHost is not set, so the autoconfig./autodiscover. CNAMEs and the _autodiscover._tcp SRV record cannot be generated.',
