@@ -209,3 +209,26 @@ export function checkAutodiscoverAnswer(
     );
   return pass('autodiscover', subject, `settings for ${domain} match the config`);
 }
+
+/**
+ * Outlook's third step (protocols.md §2.1): a GET on http://autodiscover.<domain>/… must answer a
+ * 302 to an https Autodiscover URL, which Outlook then POSTs to after warning the user.
+ */
+export function checkRedirectProbe(result: HttpResult, pointHere: string): CheckResult {
+  const subject = `GET ${result.url}`;
+  const why = "(Outlook's redirect probe; only needed when the POSTs above fail)";
+  if (!result.ok) return fail('autodiscover', subject, `${result.error} ${why}`, pointHere, false);
+  const location = String(result.headers.location ?? '');
+  if (
+    (result.status === 302 || result.status === 301) &&
+    /^https:\/\/[^/]+\/autodiscover\/autodiscover\.xml$/i.test(location)
+  )
+    return pass('autodiscover', subject, `${result.status} to ${location}`);
+  return fail(
+    'autodiscover',
+    subject,
+    `HTTP ${result.status}${location ? ` to ${location}` : ''} ${why}`,
+    `answer it with a 302 to https://autodiscover.<domain>/autodiscover/autodiscover.xml: ${pointHere}`,
+    false,
+  );
+}

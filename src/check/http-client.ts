@@ -16,6 +16,8 @@ export interface HttpRequest {
   readonly method: 'GET' | 'POST';
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
+  /** Report a redirect instead of following it (to check the redirect itself). Default: follow. */
+  readonly followRedirects?: boolean;
 }
 
 export type HttpResult =
@@ -47,7 +49,12 @@ export async function fetchLikeClient(request: HttpRequest, options: HttpOptions
     const result = await once({ ...request, url }, options);
     if (!result.ok) return result;
     const location = result.headers.location;
-    const follow = request.method === 'GET' ? REDIRECTS : POST_REDIRECTS;
+    const follow =
+      request.followRedirects === false
+        ? new Set<number>()
+        : request.method === 'GET'
+          ? REDIRECTS
+          : POST_REDIRECTS;
     if (!follow.has(result.status) || !location || redirects.length >= MAX_REDIRECTS)
       return { ...result, redirects };
     redirects.push(url);

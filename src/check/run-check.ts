@@ -8,7 +8,7 @@ import {
   AUTODISCOVER_PATH,
 } from '../service/answers';
 import type { Snapshot } from '../service/snapshot';
-import { checkAutoconfigAnswer, checkAutodiscoverAnswer } from './answer-checks';
+import { checkAutoconfigAnswer, checkAutodiscoverAnswer, checkRedirectProbe } from './answer-checks';
 import type { DnsClient, Lookup } from './dns-client';
 import { checkDns, followUpQueries, initialQueries, type Observed, type Query } from './dns-checks';
 import { fetchLikeClient, type HttpOptions } from './http-client';
@@ -123,6 +123,11 @@ export async function checkDomain(
     }),
   );
   results.push(...alternatives(autodiscover));
+  const probe = await fetchLikeClient(
+    { url: `http://autodiscover.${zoneName}${AUTODISCOVER_PATH}`, method: 'GET', followRedirects: false },
+    options.http,
+  );
+  results.push(checkRedirectProbe(probe, pointName(`autodiscover.${zoneName}`)));
 
   return {
     zone: zoneName,

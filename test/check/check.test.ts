@@ -94,6 +94,9 @@ describe('mail-autoconf check', () => {
     expect(result.stdout).toContain(
       '✔ POST http://autoconfig.hosting.example/autodiscover/autodiscover.xml: settings for example.com match the config',
     );
+    expect(result.stdout).toContain(
+      '✔ GET http://autodiscover.example.com/autodiscover/autodiscover.xml: 302 to https://autodiscover.example.com/autodiscover/autodiscover.xml',
+    );
     expect(result.stdout).toMatch(/All \d+ checks passed\.\n$/);
     expect(result.code).toBe(0);
   });

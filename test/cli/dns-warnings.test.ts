@@ -47,3 +47,31 @@ it('dns repeats them and lists what it could not generate', async () => {
   );
   expect(result.stdout).not.toMatch(/^autodiscover\.shop\.example\. .*CNAME/m);
 });
+
+it('dns without service.publicHost says which records it cannot generate and why', async () => {
+  const bare = mkdtempSync(join(tmpdir(), 'mail-autoconf-bare-'));
+  try {
+    writeFileSync(
+      join(bare, 'd.yaml'),
+      `domain: bare.example
+incoming: [{ type: imap, host: imap.provider.example, security: tls }]
+outgoing: [{ type: smtp, host: smtp.provider.example, security: tls }]
+`,
+    );
+    const result = await runCli(['dns', 'bare.example', '--config', bare]);
+    expect(result.code).toBe(0);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'not generated: autoconfig.bare.example. CNAME: service.publicHost is not set: set it to get a CNAME, or set service.publicAddresses to get A/AAAA records',
+      'not generated: autodiscover.bare.example. CNAME: service.publicHost is not set: set it to get a CNAME, or set service.publicAddresses to get A/AAAA records',
+      'not generated: _autodiscover._tcp.bare.example. SRV: service.publicHost is not set: the SRV target must be the host name this service answers on',
+    ]);
+    expect(result.stdout).toContain(
+      '; service.publicHost is not set, so the autoconfig./autodiscover. CNAMEs',
+    );
+    expect(result.stdout).toMatch(
+      /^_imaps\._tcp\.bare\.example\. +3600 +IN +SRV +0 1 993 imap\.provider\.example\./m,
+    );
+  } finally {
+    rmSync(bare, { recursive: true, force: true });
+  }
+});
