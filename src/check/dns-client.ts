@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { isIP, Socket } from 'node:net';
 import dnsPacket from 'dns-packet';
+import { normalizeIpAddress } from '../core/address';
 import type { Endpoint } from './endpoint';
 
 export type QueryType = 'A' | 'AAAA' | 'CNAME' | 'MX' | 'SRV';
@@ -89,7 +90,9 @@ export class DnsClient {
         else resolve(packet as dnsPacket.Packet);
       };
       socket.on('error', (error) => finish(error));
-      socket.on('message', (message) => {
+      socket.on('message', (message, peer) => {
+        // Only the server asked may answer: anything else on this port could be a spoofed reply.
+        if (peer.port !== port || normalizeIp(peer.address) !== normalizeIp(host)) return;
         let packet: dnsPacket.Packet;
         try {
           packet = dnsPacket.decode(message);
@@ -137,6 +140,8 @@ export class DnsClient {
 }
 
 const RCODE_NXDOMAIN = 'NXDOMAIN';
+
+const normalizeIp = (address: string) => (isIP(address) === 6 ? normalizeIpAddress(address) : address);
 
 function interpret(response: dnsPacket.Packet, name: string, type: QueryType): Lookup {
   const rcode = (response as { rcode?: string }).rcode ?? 'NOERROR';

@@ -254,7 +254,9 @@ username: localpart
       'unknown.example is not in the config',
     ],
     [['check', 'not an address'], 2, 'expected an email address or a domain name'],
-    [['check', 'example.com', '--resolver', 'host:99999'], 1, 'expected HOST:PORT'],
+    [['check', 'example.com', '--resolver', '127.0.0.1:99999'], 1, 'expected an IP address'],
+    [['check', 'example.com', '--resolver', 'dns.example:53'], 1, 'expected an IP address'],
+    [['check', 'example.com', '--connect-to', 'host:99999'], 1, 'expected HOST:PORT'],
   ])('%j exits %i with a clear message', async (argv, code, message) => {
     const result = await runCli(argv);
     expect(result.code).toBe(code);

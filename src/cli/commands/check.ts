@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { normalizeDomain, parseEmailAddress, type EmailAddress } from '../../core/address';
 import { DnsClient } from '../../check/dns-client';
@@ -20,6 +21,16 @@ const endpointOption = (defaultPort: number) => (value: string) => {
   return endpoint;
 };
 
+/** A resolver is given by address: its answers are only accepted from that address. */
+const resolverOption = (value: string) => {
+  const endpoint = parseEndpoint(value, 53);
+  if (!endpoint || !isIP(endpoint.host))
+    throw new InvalidArgumentError(
+      'expected an IP address with an optional port: ADDRESS:PORT or [IPv6]:PORT',
+    );
+  return endpoint;
+};
+
 function targetAddress(target: string): EmailAddress {
   if (target.includes('@')) {
     const parsed = parseEmailAddress(target);
@@ -36,11 +47,11 @@ async function systemResolver(): Promise<Endpoint> {
   try {
     text = await readFile(RESOLV_CONF, 'utf8');
   } catch {
-    throw new CliExit(2, `cannot read ${RESOLV_CONF}: give a resolver with --resolver HOST:PORT`);
+    throw new CliExit(2, `cannot read ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`);
   }
   const endpoint = nameserverFromResolvConf(text);
   if (!endpoint)
-    throw new CliExit(2, `no nameserver in ${RESOLV_CONF}: give a resolver with --resolver HOST:PORT`);
+    throw new CliExit(2, `no nameserver in ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`);
   return endpoint;
 }
 
@@ -50,9 +61,9 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
     .description('look at a live domain the way mail clients do and say what to fix')
     .argument('<email-or-domain>', 'an address (its login name is checked too) or a domain')
     .option(
-      '--resolver <host:port>',
+      '--resolver <address:port>',
       `DNS resolver to ask (default: first nameserver in ${RESOLV_CONF})`,
-      endpointOption(53),
+      resolverOption,
     )
     .option(
       '--connect-to <host:port>',
