@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliExit, type CliIo } from './io';
+import { registerCheck } from './commands/check';
+import { registerDns } from './commands/dns';
 import { registerRender } from './commands/render';
 import { registerSchema } from './commands/schema';
 import { registerServe } from './commands/serve';
@@ -31,6 +33,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   registerValidate(program, io, setExit);
   registerRender(program, io);
   registerSchema(program, io);
+  registerDns(program, io);
+  registerCheck(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { normalizeDomain } from '../core/address';
+import { normalizeDomain, normalizeIpAddress } from '../core/address';
 import {
   DEFAULT_DNS_TTL,
   DEFAULT_PORTS,
@@ -13,6 +13,8 @@ import { usernameTemplate } from '../core/username';
 import { formatPath, type ConfigProblem, type PathSegment } from './problems';
 import type { DomainEntryInput, ProfileInput, ServerInput, ServiceInput } from './schema';
 import { domainWarnings } from './warnings';
+import { DnsContext } from '../dns/records';
+import { dnsWarnings } from '../dns/warnings';
 import type { YamlSource } from './yaml-source';
 
 export interface ProfileSource {
@@ -92,6 +94,7 @@ export function resolveConfig(input: {
   };
 
   const domains: DomainSettings[] = [];
+  const origins = new Map<DomainSettings, DomainEntrySource>();
   const owners = new Map<string, DomainEntrySource>();
 
   for (const item of input.entries) {
@@ -187,17 +190,27 @@ export function resolveConfig(input: {
       warnings.push(source.problem([...path, ...warning.path], warning.message, { severity: 'warning' }));
     }
     domains.push(settings);
+    origins.set(settings, item);
   }
 
-  return {
-    domains,
-    service: {
-      ...(input.service.publicHost && { publicHost: normalizeDomain(input.service.publicHost) as string }),
-      dnsTtl: input.service.dnsTtl ?? DEFAULT_DNS_TTL,
-    },
-    errors,
-    warnings,
+  const service: ServiceSettings = {
+    ...(input.service.publicHost && { publicHost: normalizeDomain(input.service.publicHost) as string }),
+    publicAddresses: (input.service.publicAddresses ?? []).map(normalizeIpAddress),
+    hostAddresses: new Map(
+      Object.entries(input.service.hostAddresses ?? {}).map(([host, addresses]) => [
+        normalizeDomain(host) as string,
+        addresses.map(normalizeIpAddress),
+      ]),
+    ),
+    dnsTtl: input.service.dnsTtl ?? DEFAULT_DNS_TTL,
   };
+  for (const warning of dnsWarnings(new DnsContext(domains, service))) {
+    const origin = origins.get(warning.domain) as DomainEntrySource;
+    warnings.push(
+      origin.source.problem([...origin.path, ...warning.path], warning.message, { severity: 'warning' }),
+    );
+  }
+  return { domains, service, errors, warnings };
 }
 
 /** Later layers replace earlier ones key by key; `provider` is merged so a domain can rename only. */

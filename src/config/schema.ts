@@ -111,11 +111,26 @@ export const domainEntrySchema = z.strictObject({
   ...settingsFields,
 });
 
+const ipAddress = z.union([z.ipv4(), z.ipv6()]).describe('An IPv4 or IPv6 address');
+
 export const serviceSchema = z.strictObject({
   publicHost: hostNameSchema
     .optional()
     .describe(
       'Host name this service is reached at over https; target of the autoconfig./autodiscover. CNAMEs',
+    ),
+  publicAddresses: z
+    .array(ipAddress)
+    .min(1)
+    .optional()
+    .describe(
+      'IPv4/IPv6 addresses of publicHost, for names that cannot be a CNAME (e.g. when autoconfig.<domain> is publicHost itself)',
+    ),
+  hostAddresses: z
+    .record(hostNameSchema, z.array(ipAddress).min(1))
+    .optional()
+    .describe(
+      'Addresses of mail hosts, by host name; `mail-autoconf dns` prints A/AAAA records for the hosts inside a served domain',
     ),
   dnsTtl: z
     .number()

@@ -29,6 +29,13 @@ export function domainWarnings(settings: DomainSettings): DomainWarning[] {
         message: `implicit TLS on port ${server.port}, where clients expect STARTTLS; the standard TLS port is ${DEFAULT_PORTS[server.type].tls}`,
       });
     }
+    const standardTls = DEFAULT_PORTS[server.type].tls;
+    if (server.security === 'tls' && !STARTTLS_PORTS.has(server.port) && server.port !== standardTls) {
+      warnings.push({
+        path: [...path, 'port'],
+        message: `implicit TLS on port ${server.port}, where no client expects ${server.type.toUpperCase()}: clients that probe (Thunderbird's guess, manual setup defaults) only try ${standardTls}, so only clients that read autoconfig, Autodiscover or SRV find it`,
+      });
+    }
     if (server.security === 'starttls' && !STARTTLS_PORTS.has(server.port)) {
       warnings.push({
         path: [...path, 'port'],

@@ -73,3 +73,12 @@ export function parseEmailAddress(raw: string): AddressResult {
   if (address.length > MAX_ADDRESS) return { ok: false, reason: 'address longer than 254 characters' };
   return { ok: true, value: { localPart, domain, address } };
 }
+
+/**
+ * The canonical text of an IP address (RFC 5952 for IPv6: lower case, shortest form), so that
+ * addresses from the config and from DNS answers compare equal. The input must already be valid.
+ */
+export function normalizeIpAddress(address: string): string {
+  if (!address.includes(':')) return address;
+  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+}

@@ -84,6 +84,13 @@ export interface ServiceSettings {
    * Absent when the admin has not set it; features that need it say so.
    */
   readonly publicHost?: string;
+  /** Addresses of publicHost; used where a name cannot be a CNAME. May be empty. */
+  readonly publicAddresses: readonly string[];
+  /**
+   * Addresses of mail hosts as the admin declared them (normalised host name → addresses). This is
+   * all the DNS generator knows of address records besides publicHost's.
+   */
+  readonly hostAddresses: ReadonlyMap<string, readonly string[]>;
   /** TTL for generated DNS records, in seconds. */
   readonly dnsTtl: number;
 }

@@ -9,6 +9,7 @@ import { renderAutoconfig } from '../protocols/mozilla';
 import { prepareMobileSyncResponse } from '../protocols/mobilesync';
 import { prepareOutlookResponse } from '../protocols/outlook';
 import type { PreparedText } from '../protocols/prepared-text';
+import { DnsContext, domainZones, type ZoneRecords } from '../dns/records';
 
 /** Everything the answers for one domain need that does not depend on the request. */
 export interface PreparedDomain {
@@ -31,6 +32,8 @@ export interface PreparedDomain {
 export class Snapshot {
   private readonly index = new Map<string, DomainSettings>();
   private readonly prepared = new Map<DomainSettings, PreparedDomain>();
+  private readonly zones = new Map<DomainSettings, readonly ZoneRecords[]>();
+  private dnsContext: DnsContext | undefined;
   readonly service: ServiceSettings;
   readonly domains: readonly DomainSettings[];
   /** `Id` attribute of Autodiscover errors: stable per deployment, not per request. */
@@ -84,5 +87,21 @@ export class Snapshot {
       this.prepared.set(settings, prepared);
     }
     return prepared;
+  }
+
+  /** What the DNS generator knows across the whole config; built on first use, once per load. */
+  get dns(): DnsContext {
+    this.dnsContext ??= new DnsContext(this.domains, this.service);
+    return this.dnsContext;
+  }
+
+  /** The DNS records of a domain and its aliases at the configured TTL, generated once per load. */
+  dnsZones(settings: DomainSettings): readonly ZoneRecords[] {
+    let zones = this.zones.get(settings);
+    if (!zones) {
+      zones = domainZones(settings, this.dns);
+      this.zones.set(settings, zones);
+    }
+    return zones;
   }
 }

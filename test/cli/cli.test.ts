@@ -44,11 +44,11 @@ describe('mail-autoconf validate', () => {
   it('prints warnings but still succeeds', async () => {
     const dir = tempConfig({
       'plain.yaml':
-        'domain: example.com\nincoming: [{ type: imap, host: imap.example.com, security: none }]\noutgoing: [{ host: smtp.example.com, security: starttls }]\n',
+        'domain: example.com\nincoming: [{ type: imap, host: imap.provider.example, security: none }]\noutgoing: [{ host: smtp.provider.example, security: starttls }]\n',
     });
     const result = await runCli(['validate', dir], { cwd: dir });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^plain\.yaml:2:60 warning: incoming\[0\]\.security: security "none"/);
+    expect(result.stderr).toMatch(/^plain\.yaml:2:65 warning: incoming\[0\]\.security: security "none"/);
     expect(result.stdout).toBe('OK: 1 domain (1 names with aliases) in 1 file, 1 warning\n');
   });
 

@@ -7,7 +7,7 @@ export const CLI = join(REPO_ROOT, 'dist', 'src', 'bin', 'cli.js');
 
 /** Runs the CLI in-process with captured output. */
 export async function runCli(
-  argv: string[],
+  argv: readonly string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -23,7 +23,7 @@ export async function runCli(
 
 /** Runs the compiled `mail-autoconf` command as a real process and waits for it to exit. */
 export function runCommand(
-  argv: string[],
+  argv: readonly string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

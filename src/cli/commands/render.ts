@@ -1,11 +1,10 @@
 import { Option, type Command } from 'commander';
-import { create } from 'xmlbuilder2';
 import { parseEmailAddress } from '../../core/address';
 import { answerAutoconfig, answerAutodiscoverPost, type Answer } from '../../service/answers';
 import { answerMobileconfig } from '../../service/apple-answers';
 import { answerAutodiscoverJson } from '../../service/autodiscover-json-answers';
 import { Snapshot } from '../../service/snapshot';
-import { NS } from '../../protocols/autodiscover-namespaces';
+import { poxRequest } from '../../protocols/pox-client-request';
 import { resolveConfigDir } from '../config-dir';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
@@ -24,18 +23,6 @@ export const RENDER_FORMATS: Record<string, (snapshot: Snapshot, address: string
   mobileconfig: (snapshot, address) =>
     answerMobileconfig(snapshot, { emailaddress: address, now: new Date() }),
 };
-
-/** The request body Outlook (or an ActiveSync client) sends, protocols.md §2.3. */
-export function poxRequest(address: string, schema: 'outlook' | 'mobilesync'): string {
-  const [requestNs, responseNs] =
-    schema === 'outlook'
-      ? [NS.outlookRequest, NS.outlookResponse]
-      : [NS.mobilesyncRequest, NS.mobilesyncResponse];
-  const request = create({ version: '1.0', encoding: 'utf-8' }).ele(requestNs, 'Autodiscover').ele('Request');
-  request.ele('EMailAddress').txt(address);
-  request.ele('AcceptableResponseSchema').txt(responseNs);
-  return request.end();
-}
 
 export function registerRender(program: Command, io: CliIo): void {
   program

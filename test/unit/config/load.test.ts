@@ -220,6 +220,8 @@ incoming:
 outgoing:
   - { type: smtp, host: smtp.example.com, port: 587, security: tls }
 `,
+      's.yaml':
+        'service: { hostAddresses: { imap.example.com: [192.0.2.1], smtp.example.com: [192.0.2.2] } }\n',
     });
     expect(config.warnings.map(formatProblem)).toEqual([
       expect.stringMatching(

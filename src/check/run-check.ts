@@ -1,0 +1,139 @@
+import type { EmailAddress } from '../core/address';
+import { poxRequest } from '../protocols/pox-client-request';
+import { AUTODISCOVER_SRV } from '../dns/records';
+import {
+  answerAutoconfig,
+  answerAutodiscoverPost,
+  AUTOCONFIG_PATHS,
+  AUTODISCOVER_PATH,
+} from '../service/answers';
+import type { Snapshot } from '../service/snapshot';
+import { checkAutoconfigAnswer, checkAutodiscoverAnswer, checkRedirectProbe } from './answer-checks';
+import type { DnsClient, Lookup } from './dns-client';
+import { checkDns, followUpQueries, initialQueries, type Observed, type Query } from './dns-checks';
+import { fetchLikeClient, type HttpOptions } from './http-client';
+import { alternatives, type CheckResult } from './result';
+
+export interface CheckOptions {
+  readonly dns: Pick<DnsClient, 'lookup'>;
+  readonly http: HttpOptions;
+  /** Only plain http, for a test server without TLS; otherwise https first, then http like Thunderbird. */
+  readonly httpOnly: boolean;
+  readonly now?: () => Date;
+}
+
+export interface CheckReport {
+  /** The zone checked: the address's domain, a configured domain or alias. */
+  readonly zone: string;
+  /** The configured domain whose settings apply. */
+  readonly domain: string;
+  readonly address: string;
+  readonly results: readonly CheckResult[];
+  /** False when something a client needs is broken. */
+  readonly ok: boolean;
+}
+
+/**
+ * Looks at a live domain the way clients do: DNS through a resolver, then the autoconfig and
+ * Autodiscover URLs, each answer compared with what this config serves. The network part is here;
+ * every judgement is in the pure modules it calls.
+ */
+export async function checkDomain(
+  snapshot: Snapshot,
+  address: EmailAddress,
+  options: CheckOptions,
+): Promise<CheckReport> {
+  const zoneName = address.domain;
+  const settings = snapshot.settings(zoneName);
+  if (!settings) throw new Error(`${zoneName} is not in the config`);
+  const zone = snapshot.dnsZones(settings).find((z) => z.zone === zoneName);
+  if (!zone) throw new Error(`no records for ${zoneName}`);
+  const publicHost = snapshot.service.publicHost;
+
+  const answers = new Map<string, Lookup>();
+  const ask = async (queries: Query[]) => {
+    await Promise.all(
+      queries.map(async ({ name, type }) =>
+        answers.set(`${name} ${type}`, await options.dns.lookup(name, type)),
+      ),
+    );
+  };
+  const observed: Observed = (name, type) => answers.get(`${name} ${type}`);
+  await ask(initialQueries(zone, publicHost));
+  await ask(followUpQueries(zone, observed));
+  const results: CheckResult[] = checkDns(zone, publicHost, observed);
+
+  const schemes = options.httpOnly ? ['http'] : ['https', 'http'];
+  const query = `?emailaddress=${encodeURIComponent(address.address)}`;
+  const expectedAutoconfig = answerAutoconfig(snapshot, {
+    emailaddress: address.address,
+    host: undefined,
+  }).body.toString('utf8');
+  const service = publicHost ?? 'this service';
+  const pointName = (name: string) =>
+    `point ${name} at ${service} (records: \`mail-autoconf dns ${zoneName}\`)`;
+  const routeApex = (path: string) => `have the web server of ${zoneName} pass ${path} to ${service}`;
+  const autoconfigForms = [
+    { host: `autoconfig.${zoneName}`, path: AUTOCONFIG_PATHS[0], hint: pointName(`autoconfig.${zoneName}`) },
+    { host: zoneName, path: AUTOCONFIG_PATHS[1], hint: routeApex('/.well-known/autoconfig/') },
+  ];
+  // The URL forms run in parallel, as in Thunderbird; within a form http only follows a failed https.
+  const perForm = await Promise.all(
+    autoconfigForms.map(async (form) => {
+      const tried: CheckResult[] = [];
+      for (const scheme of schemes) {
+        const url = `${scheme}://${form.host}${form.path}${query}`;
+        const answer = await fetchLikeClient({ url, method: 'GET' }, options.http);
+        tried.push(checkAutoconfigAnswer(answer, expectedAutoconfig, zoneName, form.hint));
+        if (tried.at(-1)?.ok) break;
+      }
+      return tried;
+    }),
+  );
+  const autoconfig = perForm.flat();
+  results.push(...alternatives(autoconfig));
+
+  const body = poxRequest(address.address, 'outlook');
+  const expectedAutodiscover = answerAutodiscoverPost(snapshot, {
+    body,
+    now: options.now?.() ?? new Date(),
+  }).body.toString('utf8');
+  const srvTarget = observed(`${AUTODISCOVER_SRV}.${zoneName}`, 'SRV');
+  const srvHosts =
+    srvTarget && srvTarget.status === 'ok'
+      ? srvTarget.answers.flatMap((a) =>
+          a.type === 'SRV' && a.data.target && a.data.target !== '.' ? [a.data.target.toLowerCase()] : [],
+        )
+      : [];
+  const autodiscoverHosts = [...new Set([zoneName, `autodiscover.${zoneName}`, ...srvHosts])];
+  const autodiscover = await Promise.all(
+    autodiscoverHosts.map(async (host) => {
+      const url = `${options.httpOnly ? 'http' : 'https'}://${host}${AUTODISCOVER_PATH}`;
+      const answer = await fetchLikeClient(
+        { url, method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body },
+        options.http,
+      );
+      const hint =
+        host === zoneName
+          ? routeApex('/autodiscover/')
+          : host === `autodiscover.${zoneName}`
+            ? pointName(host)
+            : `make ${AUTODISCOVER_SRV}.${zoneName} point at ${service}`;
+      return checkAutodiscoverAnswer(answer, expectedAutodiscover, zoneName, hint);
+    }),
+  );
+  results.push(...alternatives(autodiscover));
+  const probe = await fetchLikeClient(
+    { url: `http://autodiscover.${zoneName}${AUTODISCOVER_PATH}`, method: 'GET', followRedirects: false },
+    options.http,
+  );
+  results.push(checkRedirectProbe(probe, pointName(`autodiscover.${zoneName}`)));
+
+  return {
+    zone: zoneName,
+    domain: settings.domain,
+    address: address.address,
+    results,
+    ok: !results.some((result) => !result.ok && result.essential),
+  };
+}
