@@ -186,6 +186,7 @@ export function resolveConfig(input: {
     service: {
       ...(input.service.publicHost && { publicHost: normalizeDomain(input.service.publicHost) as string }),
       dnsTtl: input.service.dnsTtl ?? DEFAULT_DNS_TTL,
+      tlsAllowApex: input.service.tls?.allowApex ?? false,
     },
     errors,
     warnings,

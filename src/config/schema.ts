@@ -122,6 +122,18 @@ export const serviceSchema = z.strictObject({
     .max(2147483647)
     .optional()
     .describe('TTL of generated DNS records (seconds)'),
+  tls: z
+    .strictObject({
+      allowApex: z
+        .boolean()
+        .optional()
+        .describe(
+          'Also approve certificates for the bare domains (not only autoconfig./autodiscover.) in the ' +
+            'on-demand TLS ask endpoint; only when the apex really points at this service',
+        ),
+    })
+    .optional()
+    .describe('Which host names the on-demand TLS ask endpoint approves certificates for'),
 });
 
 /** A file that holds one domain at its top level. */

@@ -6,6 +6,7 @@ import type { Snapshot } from '../service/snapshot';
 import type { AppContext } from './context';
 import { plain, send } from './respond';
 import { POX_BODY_LIMIT, registerProtocolRoutes } from './routes/protocols';
+import { registerTlsAskRoute } from './routes/tls-ask';
 
 export interface AppDeps {
   readonly snapshot: () => Snapshot;
@@ -16,7 +17,10 @@ export interface AppDeps {
 }
 
 /** Each route module registers its own paths; add new protocols and pages here. */
-const ROUTE_MODULES: readonly ((app: express.Express, ctx: AppContext) => void)[] = [registerProtocolRoutes];
+const ROUTE_MODULES: readonly ((app: express.Express, ctx: AppContext) => void)[] = [
+  registerProtocolRoutes,
+  registerTlsAskRoute,
+];
 
 /**
  * The Express app: request parsing, limits, headers and error mapping. Protocol logic lives in
