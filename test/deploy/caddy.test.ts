@@ -1,63 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ConfigHolder } from '../../src/service/config-holder';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { loadExample, REPO_ROOT } from '../helpers/example';
+import { get, waitFor } from '../helpers/loopback-client';
 import { freePort, requireTool, runTool, tempDir } from '../helpers/tools';
 
 const CADDYFILE = join(REPO_ROOT, 'deploy', 'caddy', 'Caddyfile');
-
-interface Reply {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
-function get(url: { https: boolean; port: number; host: string; path: string }, ca?: Buffer): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const options = {
-      host: '127.0.0.1',
-      port: url.port,
-      path: url.path,
-      headers: { Host: url.host },
-      servername: url.host,
-      ...(ca && { ca }),
-      timeout: 10_000,
-    };
-    const req = (url.https ? httpsRequest : httpRequest)(options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function waitFor<T>(what: string, attempt: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== undefined) return value;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('deploy/caddy/Caddyfile', () => {
   beforeAll(() => requireTool('caddy', 'caddy'));
