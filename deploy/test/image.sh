@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-for tool in buildah debootstrap node npm; do
+for tool in buildah debootstrap node npm unshare chroot; do
   if ! command -v "$tool" >/dev/null; then
     echo "image.sh: $tool is missing (installed by .ci/setup.d/40-deploy-tools.sh)" >&2
     exit 1
@@ -91,8 +91,9 @@ validate_out="$(inside node /opt/mail-autoconf/dist/src/bin/cli.js validate /etc
 echo "   $validate_out"
 case "$validate_out" in OK:*) ;; *) echo "image.sh: validate did not say OK" >&2; exit 1 ;; esac
 
-echo "== image: serve on 127.0.0.1:$PORT inside, one autoconfig request, SIGTERM"
-inside env PORT="$PORT" HOST=127.0.0.1 node -e '
+# Starts `serve` (PORT and HOST from the environment), checks one autoconfig answer, stops it
+# with SIGTERM and expects a clean exit.
+SERVE_AND_ASK='
   const { spawn } = require("node:child_process");
   const server = spawn("node", ["/opt/mail-autoconf/dist/src/bin/cli.js", "serve"], { stdio: ["ignore", "pipe", "inherit"] });
   let log = "";
@@ -112,4 +113,22 @@ inside env PORT="$PORT" HOST=127.0.0.1 node -e '
   }, () => (Date.now() > deadline ? fail("server did not answer") : setTimeout(attempt, 200)));
   attempt();
 '
+
+echo "== image: serve on 127.0.0.1:$PORT inside, one autoconfig request, SIGTERM"
+inside env PORT="$PORT" HOST=127.0.0.1 node -e "$SERVE_AND_ASK"
+
+# buildah run has no read-only mode, so the image's root is bind-mounted read-only in a private
+# mount namespace and entered with chroot as the image's user, as `docker run --read-only` would.
+echo "== image: the same with the root filesystem read-only"
+mnt="$("${BUILDAH[@]}" mount "$ctr")"
+unshare --mount --fork env MNT="$mnt" PORT="$((PORT + 1))" HOST=127.0.0.1 SCRIPT="$SERVE_AND_ASK" sh -euc '
+  mount --bind "$MNT" "$MNT"
+  mount -o remount,bind,ro "$MNT"
+  mount -t proc proc "$MNT/proc"
+  mount --bind /dev "$MNT/dev"
+  if chroot "$MNT" /bin/sh -c "touch /probe" 2>/dev/null; then echo "image.sh: root is writable" >&2; exit 1; fi
+  exec chroot --userspec=10001:10001 "$MNT" env -i PATH=/usr/local/bin:/usr/bin:/bin PORT="$PORT" HOST="$HOST" \
+    NODE_ENV=production MAIL_AUTOCONF_CONFIG=/etc/mail-autoconf node -e "$SCRIPT"
+'
+"${BUILDAH[@]}" umount "$ctr" >/dev/null
 echo "== image: OK in $((SECONDS - started)) s"
