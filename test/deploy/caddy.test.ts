@@ -6,13 +6,11 @@ import { ConfigHolder } from '../../src/service/config-holder';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { loadExample, REPO_ROOT } from '../helpers/example';
 import { get, waitFor } from '../helpers/loopback-client';
-import { freePort, requireTool, runTool, tempDir } from '../helpers/tools';
+import { freePort, describeWithTools, runTool, tempDir } from '../helpers/tools';
 
 const CADDYFILE = join(REPO_ROOT, 'deploy', 'caddy', 'Caddyfile');
 
-describe('deploy/caddy/Caddyfile', () => {
-  beforeAll(() => requireTool('caddy', 'caddy'));
-
+describeWithTools([['caddy', 'apt-get install caddy']], 'deploy/caddy/Caddyfile', () => {
   it('passes caddy validate with its defaults', async () => {
     const home = tempDir('caddy-validate');
     try {

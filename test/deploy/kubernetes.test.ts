@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import * as models from 'kubernetes-models';
 import { loadConfigTexts } from '../../src/config/load';
 import { REPO_ROOT } from '../helpers/example';
-import { requireTool, runTool } from '../helpers/tools';
+import { describeWithTools, runTool } from '../helpers/tools';
 
 const KUSTOMIZE_ROOT = join(REPO_ROOT, 'deploy', 'kubernetes');
 
@@ -44,93 +44,98 @@ const find = (manifests: Manifest[], kind: string) => {
   return found as Manifest & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
 
-describe.each(['base', 'overlays/hoster'])('deploy/kubernetes/%s', (dir) => {
-  let manifests: Manifest[];
+describeWithTools(
+  [['kubectl', 'kubectl >= 1.27, whose kustomize is v5; Debian 12 has only 1.20']],
+  'deploy/kubernetes',
+  () => {
+    describe.each(['base', 'overlays/hoster'])('deploy/kubernetes/%s', (dir) => {
+      let manifests: Manifest[];
 
-  beforeAll(async () => {
-    requireTool('kubectl', 'kubectl (with kustomize v5, i.e. Kubernetes >= 1.27)');
-    manifests = await build(dir);
-  });
+      beforeAll(async () => {
+        manifests = await build(dir);
+      });
 
-  it('builds with kustomize into the expected objects', () => {
-    const kinds = manifests.map((m) => m.kind).sort();
-    const expected = [
-      'ConfigMap',
-      'Deployment',
-      'HorizontalPodAutoscaler',
-      'Ingress',
-      'NetworkPolicy',
-      'PodDisruptionBudget',
-      'Service',
-    ];
-    expect(kinds).toEqual(dir === 'base' ? expected : [...expected, 'Namespace'].sort());
-  });
+      it('builds with kustomize into the expected objects', () => {
+        const kinds = manifests.map((m) => m.kind).sort();
+        const expected = [
+          'ConfigMap',
+          'Deployment',
+          'HorizontalPodAutoscaler',
+          'Ingress',
+          'NetworkPolicy',
+          'PodDisruptionBudget',
+          'Service',
+        ];
+        expect(kinds).toEqual(dir === 'base' ? expected : [...expected, 'Namespace'].sort());
+      });
 
-  it('validates every object against the Kubernetes object schemas', () => {
-    for (const manifest of manifests) {
-      const Model = modelFor(manifest);
-      expect(() => new Model(manifest).validate()).not.toThrow();
-    }
-  });
+      it('validates every object against the Kubernetes object schemas', () => {
+        for (const manifest of manifests) {
+          const Model = modelFor(manifest);
+          expect(() => new Model(manifest).validate()).not.toThrow();
+        }
+      });
 
-  it('would catch a wrongly typed field, so the check above is a real one', () => {
-    const deployment = structuredClone(find(manifests, 'Deployment'));
-    deployment.spec.replicas = 'two';
-    expect(() => new (modelFor(deployment))(deployment).validate()).toThrow(/replicas/);
-  });
+      it('would catch a wrongly typed field, so the check above is a real one', () => {
+        const deployment = structuredClone(find(manifests, 'Deployment'));
+        deployment.spec.replicas = 'two';
+        expect(() => new (modelFor(deployment))(deployment).validate()).toThrow(/replicas/);
+      });
 
-  it('runs at least two restricted, probed, resource-bounded replicas', () => {
-    const deployment = find(manifests, 'Deployment');
-    expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
-    const pod = deployment.spec.template.spec;
-    expect(pod.securityContext).toMatchObject({
-      runAsNonRoot: true,
-      seccompProfile: { type: 'RuntimeDefault' },
+      it('runs at least two restricted, probed, resource-bounded replicas', () => {
+        const deployment = find(manifests, 'Deployment');
+        expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
+        const pod = deployment.spec.template.spec;
+        expect(pod.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          seccompProfile: { type: 'RuntimeDefault' },
+        });
+        const [container] = pod.containers;
+        expect(container.securityContext).toEqual({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        });
+        expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+        expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+        expect(container.resources.requests).toBeDefined();
+        expect(container.resources.limits.memory).toBeDefined();
+        const hpa = find(manifests, 'HorizontalPodAutoscaler');
+        expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+        expect(find(manifests, 'PodDisruptionBudget').spec.minAvailable).toBe(1);
+      });
+
+      it('mounts the generated ConfigMap, whose files are a valid mail-autoconf config', () => {
+        const configMap = find(manifests, 'ConfigMap');
+        const deployment = find(manifests, 'Deployment');
+        expect(deployment.spec.template.spec.volumes[0].configMap.name).toBe(configMap.metadata.name);
+        expect(configMap.metadata.name).toMatch(/^mail-autoconf-config-[a-z0-9]{10}$/);
+        const files = Object.entries(configMap.data as Record<string, string>).map(([file, text]) => ({
+          file,
+          text,
+        }));
+        const loaded = loadConfigTexts(files);
+        expect(loaded.ok ? [] : loaded.errors).toEqual([]);
+        expect(loaded.ok && loaded.config.domains.length).toBeGreaterThan(0);
+      });
+
+      it('routes only client paths of autoconfig./autodiscover. hosts, never the ask endpoint', () => {
+        const ingress = find(manifests, 'Ingress');
+        for (const rule of ingress.spec.rules) {
+          expect(rule.host).toMatch(/^(autoconfig|autodiscover)\./);
+          for (const path of rule.http.paths) {
+            expect(path.path).not.toMatch(/mail-autoconf/);
+            expect(path.backend.service.name).toBe('mail-autoconf');
+          }
+        }
+        const tlsHosts = ingress.spec.tls.flatMap((t: { hosts: string[] }) => t.hosts).sort();
+        expect(tlsHosts).toEqual(ingress.spec.rules.map((r: { host: string }) => r.host).sort());
+      });
     });
-    const [container] = pod.containers;
-    expect(container.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
-    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
-    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
-    expect(container.resources.requests).toBeDefined();
-    expect(container.resources.limits.memory).toBeDefined();
-    const hpa = find(manifests, 'HorizontalPodAutoscaler');
-    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
-    expect(find(manifests, 'PodDisruptionBudget').spec.minAvailable).toBe(1);
-  });
-
-  it('mounts the generated ConfigMap, whose files are a valid mail-autoconf config', () => {
-    const configMap = find(manifests, 'ConfigMap');
-    const deployment = find(manifests, 'Deployment');
-    expect(deployment.spec.template.spec.volumes[0].configMap.name).toBe(configMap.metadata.name);
-    expect(configMap.metadata.name).toMatch(/^mail-autoconf-config-[a-z0-9]{10}$/);
-    const files = Object.entries(configMap.data as Record<string, string>).map(([file, text]) => ({
-      file,
-      text,
-    }));
-    const loaded = loadConfigTexts(files);
-    expect(loaded.ok ? [] : loaded.errors).toEqual([]);
-    expect(loaded.ok && loaded.config.domains.length).toBeGreaterThan(0);
-  });
-
-  it('routes only client paths of autoconfig./autodiscover. hosts, never the ask endpoint', () => {
-    const ingress = find(manifests, 'Ingress');
-    for (const rule of ingress.spec.rules) {
-      expect(rule.host).toMatch(/^(autoconfig|autodiscover)\./);
-      for (const path of rule.http.paths) {
-        expect(path.path).not.toMatch(/mail-autoconf/);
-        expect(path.backend.service.name).toBe('mail-autoconf');
-      }
-    }
-    const tlsHosts = ingress.spec.tls.flatMap((t: { hosts: string[] }) => t.hosts).sort();
-    expect(tlsHosts).toEqual(ingress.spec.rules.map((r: { host: string }) => r.host).sort());
-  });
-});
+  },
+);
 
 it('the kustomize directories hold only files the kustomizations use', () => {
   expect(readdirSync(join(KUSTOMIZE_ROOT, 'base')).sort()).toEqual([

@@ -7,7 +7,7 @@ import { ConfigHolder } from '../../src/service/config-holder';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { loadExample, REPO_ROOT } from '../helpers/example';
 import { get, waitFor } from '../helpers/loopback-client';
-import { freePort, requireTool, runTool, tempDir } from '../helpers/tools';
+import { describeWithTools, freePort, runTool, tempDir } from '../helpers/tools';
 
 const SITE = join(REPO_ROOT, 'deploy', 'nginx', 'mail-autoconf.conf');
 
@@ -84,116 +84,123 @@ async function nginxTest(siteText: string) {
   }
 }
 
-describe('deploy/nginx/mail-autoconf.conf', () => {
-  beforeAll(() => {
-    requireTool('nginx', 'nginx');
-    requireTool('openssl', 'openssl');
-  });
-
-  it('passes nginx -t', async () => {
-    const result = await nginxTest(readFileSync(SITE, 'utf8'));
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-  });
-
-  it('would fail nginx -t on a broken directive, so the check above is a real one', async () => {
-    const result = await nginxTest(readFileSync(SITE, 'utf8').replace('proxy_pass', 'proxy_passs'));
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('unknown directive "proxy_passs"');
-  });
-
-  describe('in front of the real server on loopback', () => {
-    let server: RunningServer;
-    let nginx: ChildProcess;
-    let prepared: Awaited<ReturnType<typeof prepare>>;
-    let httpPort: number;
-    let httpsPort: number;
-
-    beforeAll(async () => {
-      server = await startServer({
-        holder: ConfigHolder.fromConfig(join(REPO_ROOT, 'config'), await loadExample()),
-        logger: pino({ level: 'silent' }),
-        port: 0,
-        host: '127.0.0.1',
-        // What MAIL_AUTOCONF_TRUST_PROXY=loopback sets, as the site file's header says.
-        trustProxy: 'loopback',
-      });
-      httpPort = await freePort();
-      httpsPort = await freePort();
-      prepared = await prepare(readFileSync(SITE, 'utf8'), {
-        upstream: new URL(server.url).host,
-        httpPort,
-        httpsPort,
-      });
-      nginx = spawn('nginx', [...prepared.args, '-g', 'daemon off; master_process off;'], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      await waitFor('nginx to listen', async () => {
-        const reply = await get({ https: false, port: httpPort, host: 'autoconfig.example.com', path: '/' });
-        return reply.status > 0 ? reply : undefined;
-      });
+describeWithTools(
+  [
+    ['nginx', 'apt-get install nginx'],
+    ['openssl', 'apt-get install openssl'],
+  ],
+  'deploy/nginx/mail-autoconf.conf',
+  () => {
+    it('passes nginx -t', async () => {
+      const result = await nginxTest(readFileSync(SITE, 'utf8'));
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
     });
 
-    afterAll(async () => {
-      if (nginx && nginx.exitCode === null) {
-        const exited = new Promise((resolve) => nginx.once('exit', resolve));
-        nginx.kill('SIGTERM');
-        await exited;
-      }
-      await server?.close(1000);
-      prepared?.dir.remove();
+    it('would fail nginx -t on a broken directive, so the check above is a real one', async () => {
+      const result = await nginxTest(readFileSync(SITE, 'utf8').replace('proxy_pass', 'proxy_passs'));
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain('unknown directive "proxy_passs"');
     });
 
-    it('serves autoconfig over https', async () => {
-      const reply = await get(
-        { https: true, port: httpsPort, host: 'autoconfig.example.com', path: '/mail/config-v1.1.xml' },
-        prepared.cert,
-      );
-      expect(reply.status).toBe(200);
-      expect(reply.body).toContain('<emailProvider id="example.com">');
-    });
+    describe('in front of the real server on loopback', () => {
+      let server: RunningServer;
+      let nginx: ChildProcess;
+      let prepared: Awaited<ReturnType<typeof prepare>>;
+      let httpPort: number;
+      let httpsPort: number;
 
-    it('forwards the scheme: https answers the Autodiscover probe, plain http gets the redirect', async () => {
-      const path = '/autodiscover/autodiscover.xml';
-      const secure = await get(
-        { https: true, port: httpsPort, host: 'autodiscover.example.com', path },
-        prepared.cert,
-      );
-      expect(secure.status).toBe(200);
-      expect(secure.body).toContain('<ErrorCode>600</ErrorCode>');
-      const plain = await get({ https: false, port: httpPort, host: 'autodiscover.example.com', path });
-      expect(plain.status).toBe(302);
-      expect(plain.headers.location).toBe('https://autodiscover.example.com/autodiscover/autodiscover.xml');
-    });
-
-    it('keeps the ask endpoint away from the public side', async () => {
-      const path = '/.well-known/mail-autoconf/tls-ask?domain=autoconfig.example.com';
-      const reply = await get(
-        { https: true, port: httpsPort, host: 'autoconfig.example.com', path },
-        prepared.cert,
-      );
-      expect(reply.status).toBe(404);
-    });
-
-    it('refuses Autodiscover bodies over 16 KiB before they reach the server', async () => {
-      const reply = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest(
-          {
-            host: '127.0.0.1',
+      beforeAll(async () => {
+        server = await startServer({
+          holder: ConfigHolder.fromConfig(join(REPO_ROOT, 'config'), await loadExample()),
+          logger: pino({ level: 'silent' }),
+          port: 0,
+          host: '127.0.0.1',
+          // What MAIL_AUTOCONF_TRUST_PROXY=loopback sets, as the site file's header says.
+          trustProxy: 'loopback',
+        });
+        httpPort = await freePort();
+        httpsPort = await freePort();
+        prepared = await prepare(readFileSync(SITE, 'utf8'), {
+          upstream: new URL(server.url).host,
+          httpPort,
+          httpsPort,
+        });
+        nginx = spawn('nginx', [...prepared.args, '-g', 'daemon off; master_process off;'], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        await waitFor('nginx to listen', async () => {
+          const reply = await get({
+            https: false,
             port: httpPort,
-            method: 'POST',
-            path: '/autodiscover/autodiscover.xml',
-            headers: { Host: 'autodiscover.example.com' },
-          },
-          (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          },
-        );
-        req.on('error', reject);
-        req.end('x'.repeat(20 * 1024));
+            host: 'autoconfig.example.com',
+            path: '/',
+          });
+          return reply.status > 0 ? reply : undefined;
+        });
       });
-      expect(reply).toBe(413);
+
+      afterAll(async () => {
+        if (nginx && nginx.exitCode === null) {
+          const exited = new Promise((resolve) => nginx.once('exit', resolve));
+          nginx.kill('SIGTERM');
+          await exited;
+        }
+        await server?.close(1000);
+        prepared?.dir.remove();
+      });
+
+      it('serves autoconfig over https', async () => {
+        const reply = await get(
+          { https: true, port: httpsPort, host: 'autoconfig.example.com', path: '/mail/config-v1.1.xml' },
+          prepared.cert,
+        );
+        expect(reply.status).toBe(200);
+        expect(reply.body).toContain('<emailProvider id="example.com">');
+      });
+
+      it('forwards the scheme: https answers the Autodiscover probe, plain http gets the redirect', async () => {
+        const path = '/autodiscover/autodiscover.xml';
+        const secure = await get(
+          { https: true, port: httpsPort, host: 'autodiscover.example.com', path },
+          prepared.cert,
+        );
+        expect(secure.status).toBe(200);
+        expect(secure.body).toContain('<ErrorCode>600</ErrorCode>');
+        const plain = await get({ https: false, port: httpPort, host: 'autodiscover.example.com', path });
+        expect(plain.status).toBe(302);
+        expect(plain.headers.location).toBe('https://autodiscover.example.com/autodiscover/autodiscover.xml');
+      });
+
+      it('keeps the ask endpoint away from the public side', async () => {
+        const path = '/.well-known/mail-autoconf/tls-ask?domain=autoconfig.example.com';
+        const reply = await get(
+          { https: true, port: httpsPort, host: 'autoconfig.example.com', path },
+          prepared.cert,
+        );
+        expect(reply.status).toBe(404);
+      });
+
+      it('refuses Autodiscover bodies over 16 KiB before they reach the server', async () => {
+        const reply = await new Promise<number>((resolve, reject) => {
+          const req = httpRequest(
+            {
+              host: '127.0.0.1',
+              port: httpPort,
+              method: 'POST',
+              path: '/autodiscover/autodiscover.xml',
+              headers: { Host: 'autodiscover.example.com' },
+            },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          );
+          req.on('error', reject);
+          req.end('x'.repeat(20 * 1024));
+        });
+        expect(reply).toBe(413);
+      });
     });
-  });
-});
+  },
+);

@@ -1,7 +1,7 @@
 import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/example';
-import { requireTool, runTool, tempDir } from '../helpers/tools';
+import { describeWithTools, runTool, tempDir } from '../helpers/tools';
 
 const UNIT = join(REPO_ROOT, 'deploy', 'systemd', 'mail-autoconf.service');
 
@@ -25,69 +25,71 @@ function fakeRoot(unitText: string) {
   return root;
 }
 
-describe('deploy/systemd/mail-autoconf.service', () => {
-  beforeAll(() => requireTool('systemd-analyze', 'systemd'));
+describeWithTools(
+  [['systemd-analyze', 'apt-get install systemd']],
+  'deploy/systemd/mail-autoconf.service',
+  () => {
+    it('passes systemd-analyze verify without a single warning', async () => {
+      const root = fakeRoot(readFileSync(UNIT, 'utf8'));
+      try {
+        const result = await runTool('systemd-analyze', [
+          'verify',
+          `--root=${root.path}`,
+          'mail-autoconf.service',
+        ]);
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+      } finally {
+        root.remove();
+      }
+    });
 
-  it('passes systemd-analyze verify without a single warning', async () => {
-    const root = fakeRoot(readFileSync(UNIT, 'utf8'));
-    try {
-      const result = await runTool('systemd-analyze', [
-        'verify',
-        `--root=${root.path}`,
-        'mail-autoconf.service',
-      ]);
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
-    } finally {
-      root.remove();
-    }
-  });
+    it('would report a mistyped setting, so the check above is a real one', async () => {
+      const root = fakeRoot(
+        readFileSync(UNIT, 'utf8').replace('ProtectSystem=strict', 'ProtectSystem=stricter'),
+      );
+      try {
+        const result = await runTool('systemd-analyze', [
+          'verify',
+          `--root=${root.path}`,
+          'mail-autoconf.service',
+        ]);
+        expect(result.stderr).toMatch(/ProtectSystem|protect system/i);
+      } finally {
+        root.remove();
+      }
+    });
 
-  it('would report a mistyped setting, so the check above is a real one', async () => {
-    const root = fakeRoot(
-      readFileSync(UNIT, 'utf8').replace('ProtectSystem=strict', 'ProtectSystem=stricter'),
-    );
-    try {
-      const result = await runTool('systemd-analyze', [
-        'verify',
-        `--root=${root.path}`,
-        'mail-autoconf.service',
-      ]);
-      expect(result.stderr).toMatch(/ProtectSystem|protect system/i);
-    } finally {
-      root.remove();
-    }
-  });
+    it('is sandboxed: systemd-analyze security rates its exposure below 2 (of 10)', async () => {
+      const root = fakeRoot(readFileSync(UNIT, 'utf8'));
+      try {
+        const result = await runTool('systemd-analyze', [
+          'security',
+          '--offline=true',
+          `--root=${root.path}`,
+          '--no-pager',
+          'mail-autoconf.service',
+        ]);
+        const level = /Overall exposure level for mail-autoconf\.service: ([\d.]+)/.exec(result.stdout);
+        expect(level).not.toBeNull();
+        expect(Number(level?.[1])).toBeLessThan(2);
+      } finally {
+        root.remove();
+      }
+    });
 
-  it('is sandboxed: systemd-analyze security rates its exposure below 2 (of 10)', async () => {
-    const root = fakeRoot(readFileSync(UNIT, 'utf8'));
-    try {
-      const result = await runTool('systemd-analyze', [
-        'security',
-        '--offline=true',
-        `--root=${root.path}`,
-        '--no-pager',
-        'mail-autoconf.service',
-      ]);
-      const level = /Overall exposure level for mail-autoconf\.service: ([\d.]+)/.exec(result.stdout);
-      expect(level).not.toBeNull();
-      expect(Number(level?.[1])).toBeLessThan(2);
-    } finally {
-      root.remove();
-    }
-  });
-
-  it('reloads with SIGHUP, validates before starting, and runs as a dynamic unprivileged user', () => {
-    const unit = readFileSync(UNIT, 'utf8');
-    expect(unit).toMatch(/^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
-    expect(unit).toMatch(/^ExecStartPre=\/usr\/local\/bin\/mail-autoconf validate \/etc\/mail-autoconf$/m);
-    for (const line of [
-      'DynamicUser=yes',
-      'ProtectSystem=strict',
-      'NoNewPrivileges=yes',
-      'CapabilityBoundingSet=',
-    ]) {
-      expect(unit.split('\n')).toContain(line);
-    }
-  });
-});
+    it('reloads with SIGHUP, validates before starting, and runs as a dynamic unprivileged user', () => {
+      const unit = readFileSync(UNIT, 'utf8');
+      expect(unit).toMatch(/^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
+      expect(unit).toMatch(/^ExecStartPre=\/usr\/local\/bin\/mail-autoconf validate \/etc\/mail-autoconf$/m);
+      for (const line of [
+        'DynamicUser=yes',
+        'ProtectSystem=strict',
+        'NoNewPrivileges=yes',
+        'CapabilityBoundingSet=',
+      ]) {
+        expect(unit.split('\n')).toContain(line);
+      }
+    });
+  },
+);
