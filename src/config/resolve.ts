@@ -203,6 +203,7 @@ export function resolveConfig(input: {
       ]),
     ),
     dnsTtl: input.service.dnsTtl ?? DEFAULT_DNS_TTL,
+    tlsAllowApex: input.service.tls?.allowApex ?? false,
   };
   for (const warning of dnsWarnings(new DnsContext(domains, service))) {
     const origin = origins.get(warning.domain) as DomainEntrySource;

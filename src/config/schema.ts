@@ -151,6 +151,18 @@ export const serviceSchema = z.strictObject({
     .describe(
       'Signs Apple configuration profiles (CMS) so devices show them as verified; paths are relative to the config directory',
     ),
+  tls: z
+    .strictObject({
+      allowApex: z
+        .boolean()
+        .optional()
+        .describe(
+          'Also approve certificates for the bare domains (not only autoconfig./autodiscover.) in the ' +
+            'on-demand TLS ask endpoint; only when the apex really points at this service',
+        ),
+    })
+    .optional()
+    .describe('Which host names the on-demand TLS ask endpoint approves certificates for'),
 });
 
 /** A file that holds one domain at its top level. */

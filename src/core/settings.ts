@@ -93,6 +93,8 @@ export interface ServiceSettings {
   readonly hostAddresses: ReadonlyMap<string, readonly string[]>;
   /** TTL for generated DNS records, in seconds. */
   readonly dnsTtl: number;
+  /** Whether the TLS ask endpoint approves the bare domains too, not only the prefixed names. */
+  readonly tlsAllowApex: boolean;
 }
 
 export const DEFAULT_DNS_TTL = 3600;

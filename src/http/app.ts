@@ -15,6 +15,7 @@ import { registerAutodiscoverJsonRoutes } from './routes/autodiscover-json';
 import { registerOpsRoutes } from './routes/ops';
 import { POX_BODY_LIMIT, registerProtocolRoutes } from './routes/protocols';
 import { registerSettingsPageRoutes } from './routes/settings-page';
+import { registerTlsAskRoute } from './routes/tls-ask';
 
 export interface AppDeps {
   readonly snapshot: () => Snapshot;
@@ -44,6 +45,7 @@ const ROUTE_MODULES: readonly ((app: express.Express, ctx: AppContext) => void)[
   registerSettingsPageRoutes,
   registerAutodiscoverJsonRoutes,
   registerAppleRoutes,
+  registerTlsAskRoute,
 ];
 
 function contextOf(deps: AppDeps): AppContext {

@@ -10,6 +10,7 @@ import { prepareMobileSyncResponse } from '../protocols/mobilesync';
 import { prepareOutlookResponse } from '../protocols/outlook';
 import type { PreparedText } from '../protocols/prepared-text';
 import { DnsContext, domainZones, type ZoneRecords } from '../dns/records';
+import { CERTIFICATE_PREFIXES } from './tls-ask';
 
 /** Everything the answers for one domain need that does not depend on the request. */
 export interface PreparedDomain {
@@ -63,6 +64,24 @@ export class Snapshot {
 
   settings(domain: string): DomainSettings | undefined {
     return this.index.get(domain);
+  }
+
+  /**
+   * The served domain a TLS certificate for the normalised host `name` would be used for:
+   * `autoconfig.<d>` and `autodiscover.<d>` of every domain and alias, `service.publicHost`, and the
+   * bare domains only when `service.tls.allowApex` is set. Undefined for every other name.
+   */
+  certificateDomain(name: string): string | undefined {
+    if (name === this.service.publicHost) return name;
+    for (const prefix of CERTIFICATE_PREFIXES) {
+      if (name.startsWith(`${prefix}.`)) {
+        const rest = name.slice(prefix.length + 1);
+        const settings = this.index.get(rest);
+        if (settings) return settings.domain;
+      }
+    }
+    if (this.service.tlsAllowApex) return this.index.get(name)?.domain;
+    return undefined;
   }
 
   /**

@@ -1,0 +1,151 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import * as models from 'kubernetes-models';
+import { loadConfigTexts } from '../../src/config/load';
+import { REPO_ROOT } from '../helpers/example';
+import { describeWithTools, runTool } from '../helpers/tools';
+
+const KUSTOMIZE_ROOT = join(REPO_ROOT, 'deploy', 'kubernetes');
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  [key: string]: unknown;
+}
+
+/** The kubernetes-models class for an object, by apiVersion and kind (e.g. apps/v1 Deployment). */
+function modelFor(manifest: Manifest): new (data: unknown) => { validate(): void } {
+  const [group, version] = manifest.apiVersion.includes('/')
+    ? manifest.apiVersion.split('/')
+    : ['', manifest.apiVersion];
+  const byGroup = models as unknown as Record<string, Record<string, Record<string, unknown>>>;
+  const groupKey = group
+    ? group.replace(/\.([a-z])/g, (_dot, letter: string) => letter.toUpperCase())
+    : undefined;
+  const versions = groupKey === undefined ? byGroup : byGroup[groupKey];
+  const model = (versions?.[version as string] as Record<string, unknown> | undefined)?.[manifest.kind];
+  if (typeof model !== 'function')
+    throw new Error(`no Kubernetes schema for ${manifest.apiVersion} ${manifest.kind}`);
+  return model as new (data: unknown) => { validate(): void };
+}
+
+async function build(dir: string): Promise<Manifest[]> {
+  const result = await runTool('kubectl', ['kustomize', join(KUSTOMIZE_ROOT, dir)]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return parseAllDocuments(result.stdout).map((doc) => doc.toJS() as Manifest);
+}
+
+const find = (manifests: Manifest[], kind: string) => {
+  const found = manifests.find((m) => m.kind === kind);
+  if (!found) throw new Error(`no ${kind}`);
+  return found as Manifest & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+};
+
+describeWithTools(
+  [['kubectl', 'kubectl >= 1.27, whose kustomize is v5; Debian 12 has only 1.20']],
+  'deploy/kubernetes',
+  () => {
+    describe.each(['base', 'overlays/hoster'])('deploy/kubernetes/%s', (dir) => {
+      let manifests: Manifest[];
+
+      beforeAll(async () => {
+        manifests = await build(dir);
+      });
+
+      it('builds with kustomize into the expected objects', () => {
+        const kinds = manifests.map((m) => m.kind).sort();
+        const expected = [
+          'ConfigMap',
+          'Deployment',
+          'HorizontalPodAutoscaler',
+          'Ingress',
+          'NetworkPolicy',
+          'PodDisruptionBudget',
+          'Service',
+        ];
+        expect(kinds).toEqual(dir === 'base' ? expected : [...expected, 'Namespace'].sort());
+      });
+
+      it('validates every object against the Kubernetes object schemas', () => {
+        for (const manifest of manifests) {
+          const Model = modelFor(manifest);
+          expect(() => new Model(manifest).validate()).not.toThrow();
+        }
+      });
+
+      it('would catch a wrongly typed field, so the check above is a real one', () => {
+        const deployment = structuredClone(find(manifests, 'Deployment'));
+        deployment.spec.replicas = 'two';
+        expect(() => new (modelFor(deployment))(deployment).validate()).toThrow(/replicas/);
+      });
+
+      it('runs at least two restricted, probed, resource-bounded replicas', () => {
+        const deployment = find(manifests, 'Deployment');
+        expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
+        const pod = deployment.spec.template.spec;
+        expect(pod.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          seccompProfile: { type: 'RuntimeDefault' },
+        });
+        const [container] = pod.containers;
+        expect(container.securityContext).toEqual({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        });
+        expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+        expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+        expect(container.resources.requests).toBeDefined();
+        expect(container.resources.limits.memory).toBeDefined();
+        const hpa = find(manifests, 'HorizontalPodAutoscaler');
+        expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+        expect(find(manifests, 'PodDisruptionBudget').spec.minAvailable).toBe(1);
+      });
+
+      it('mounts the generated ConfigMap, whose files are a valid mail-autoconf config', () => {
+        const configMap = find(manifests, 'ConfigMap');
+        const deployment = find(manifests, 'Deployment');
+        expect(deployment.spec.template.spec.volumes[0].configMap.name).toBe(configMap.metadata.name);
+        expect(configMap.metadata.name).toMatch(/^mail-autoconf-config-[a-z0-9]{10}$/);
+        const files = Object.entries(configMap.data as Record<string, string>).map(([file, text]) => ({
+          file,
+          text,
+        }));
+        const loaded = loadConfigTexts(files);
+        expect(loaded.ok ? [] : loaded.errors).toEqual([]);
+        expect(loaded.ok && loaded.config.domains.length).toBeGreaterThan(0);
+      });
+
+      it('routes only client paths of autoconfig./autodiscover. hosts, never the ask endpoint', () => {
+        const ingress = find(manifests, 'Ingress');
+        for (const rule of ingress.spec.rules) {
+          expect(rule.host).toMatch(/^(autoconfig|autodiscover)\./);
+          for (const path of rule.http.paths) {
+            expect(path.path).not.toMatch(/mail-autoconf/);
+            expect(path.backend.service.name).toBe('mail-autoconf');
+          }
+        }
+        const tlsHosts = ingress.spec.tls.flatMap((t: { hosts: string[] }) => t.hosts).sort();
+        expect(tlsHosts).toEqual(ingress.spec.rules.map((r: { host: string }) => r.host).sort());
+      });
+    });
+  },
+);
+
+it('the kustomize directories hold only files the kustomizations use', () => {
+  expect(readdirSync(join(KUSTOMIZE_ROOT, 'base')).sort()).toEqual([
+    'config',
+    'deployment.yaml',
+    'hpa.yaml',
+    'ingress.yaml',
+    'kustomization.yaml',
+    'networkpolicy.yaml',
+    'pdb.yaml',
+    'service.yaml',
+  ]);
+});

@@ -1,0 +1,82 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+function hasTool(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+/**
+ * A describe block for tests that run a system tool (`.ci/setup.d/40-deploy-tools.sh` installs
+ * them). In CI a missing tool fails the run; elsewhere the block is skipped with a note naming the
+ * package, so `npm test` on a machine with only Node.js still passes and says what it left out.
+ */
+export function describeWithTools(
+  tools: readonly (readonly [command: string, howToInstall: string])[],
+  title: string,
+  body: () => void,
+): void {
+  const missing = tools.filter(([command]) => !hasTool(command));
+  if (missing.length === 0) {
+    describe(title, body);
+    return;
+  }
+  const needs = missing.map(([command, how]) => `${command} (${how})`).join(', ');
+  if (process.env.CI) {
+    describe(title, () => {
+      it('has the system tools it checks with', () => {
+        throw new Error(`missing ${needs}`);
+      });
+    });
+    return;
+  }
+  process.stderr.write(`skipped "${title}": needs ${needs}\n`);
+  describe.skip(title, body);
+}
+
+export interface ToolResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export async function runTool(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ToolResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(command, [...args], {
+      ...options,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : 1,
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? String(error),
+    };
+  }
+}
+
+export function tempDir(prefix: string): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), `mail-autoconf-${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A loopback port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
