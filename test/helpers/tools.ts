@@ -12,9 +12,8 @@ function hasTool(command: string): boolean {
 }
 
 /**
- * A describe block for tests that run a system tool (`.ci/setup.d/40-deploy-tools.sh` installs
- * them). In CI a missing tool fails the run; elsewhere the block is skipped with a note naming the
- * package, so `npm test` on a machine with only Node.js still passes and says what it left out.
+ * A describe block for tests that run a system tool (`npm run test:tools` installs them). A
+ * missing tool fails the block with the package to install, instead of silently testing less.
  */
 export function describeWithTools(
   tools: readonly (readonly [command: string, howToInstall: string])[],
@@ -27,16 +26,11 @@ export function describeWithTools(
     return;
   }
   const needs = missing.map(([command, how]) => `${command} (${how})`).join(', ');
-  if (process.env.CI) {
-    describe(title, () => {
-      it('has the system tools it checks with', () => {
-        throw new Error(`missing ${needs}`);
-      });
+  describe(title, () => {
+    it('has the system tools it checks with', () => {
+      throw new Error(`missing ${needs}; run \`npm run test:tools\``);
     });
-    return;
-  }
-  process.stderr.write(`skipped "${title}": needs ${needs}\n`);
-  describe.skip(title, body);
+  });
 }
 
 export interface ToolResult {
