@@ -7,9 +7,9 @@ import { collectKeys, toSchemaIssues } from './schema-issues';
 import {
   domainEntrySchema,
   multiFileSchema,
-  profileSchema,
   singleDomainFileSchema,
   type DomainEntryInput,
+  type MultiFileInput,
   type ServiceInput,
 } from './schema';
 import { YamlSource } from './yaml-source';
@@ -108,7 +108,7 @@ export function loadConfigTexts(texts: readonly ConfigText[]): LoadResult {
       entries.push({ entry: parsed.data as DomainEntryInput, source, path: [] });
       continue;
     }
-    const multi = multiFileSchema.parse(parsed.data);
+    const multi = parsed.data as MultiFileInput;
     if (multi.service) {
       if (service) {
         const first = service.source.locate(['service']);
@@ -123,7 +123,7 @@ export function loadConfigTexts(texts: readonly ConfigText[]): LoadResult {
       }
     }
     for (const [name, profile] of Object.entries(multi.profiles ?? {})) {
-      profiles.push({ name, profile: profileSchema.parse(profile), source, path: ['profiles', name] });
+      profiles.push({ name, profile, source, path: ['profiles', name] });
     }
     const defaults = multi.defaults ?? {};
     (multi.domains ?? []).forEach((item, index) => {

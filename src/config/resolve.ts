@@ -4,6 +4,7 @@ import {
   DEFAULT_PORTS,
   type AuthMethod,
   type DavSettings,
+  type DocumentationLink,
   type DomainSettings,
   type ServerSettings,
   type ServerType,
@@ -130,14 +131,8 @@ export function resolveConfig(input: {
 
     const domainUsername = merged.username ?? 'email';
     const domainAuth = toAuthList(merged.auth) ?? DEFAULT_AUTH;
-    const server = (input: ServerInput, type: ServerType): ServerSettings => ({
-      type,
-      host: normalizeDomain(input.host) as string,
-      port: input.port ?? DEFAULT_PORTS[type][input.security],
-      security: input.security,
-      auth: toAuthList(input.auth) ?? domainAuth,
-      username: template(input.username ?? domainUsername),
-    });
+    const servers = (inputs: readonly ServerInput[], type: ServerType | 'incoming') =>
+      sharedServers(inputs, type, domainUsername, domainAuth);
     const dav = (input: typeof merged.caldav): DavSettings | undefined =>
       input && {
         url: input.url,
@@ -148,17 +143,15 @@ export function resolveConfig(input: {
     const name = merged.provider?.name ?? domain;
     const settings: DomainSettings = {
       domain,
-      aliases,
+      aliases: aliases.length === 0 ? NO_ALIASES : aliases,
       provider: {
         name,
         shortName:
           merged.provider?.shortName ?? (name.length <= 20 ? name : domain.split('.')[0]!.slice(0, 20)),
       },
-      incoming: merged.incoming.map((s) => server(s, s.type)),
-      outgoing: merged.outgoing.map((s) => server(s, 'smtp')),
-      ...(merged.documentation && {
-        documentation: { url: merged.documentation.url, description: merged.documentation.description ?? {} },
-      }),
+      incoming: servers(merged.incoming, 'incoming'),
+      outgoing: servers(merged.outgoing, 'smtp'),
+      ...(merged.documentation && { documentation: sharedDocumentation(merged.documentation) }),
       ...(merged.help && { help: merged.help }),
       ...(merged.webmail && { webmail: merged.webmail }),
       ...(merged.activeSync && { activeSync: { url: merged.activeSync.url } }),
@@ -190,6 +183,55 @@ export function resolveConfig(input: {
     errors,
     warnings,
   };
+}
+
+const NO_ALIASES: readonly string[] = Object.freeze([]);
+
+/**
+ * Resolved server lists by input list, login policy and auth. Domains that take their servers from
+ * a profile all hold the same input array, so 100,000 domains of a few profiles share a few lists
+ * instead of each owning copies; renderers can then share what they derive from a list too.
+ */
+const serverListCache = new WeakMap<readonly ServerInput[], Map<string, readonly ServerSettings[]>>();
+
+function sharedServers(
+  inputs: readonly ServerInput[],
+  type: ServerType | 'incoming',
+  domainUsername: string,
+  domainAuth: readonly AuthMethod[],
+): readonly ServerSettings[] {
+  let byPolicy = serverListCache.get(inputs);
+  if (!byPolicy) serverListCache.set(inputs, (byPolicy = new Map()));
+  const key = `${type}\n${domainUsername}\n${domainAuth.join(',')}`;
+  let list = byPolicy.get(key);
+  if (!list) {
+    list = Object.freeze(
+      inputs.map((input): ServerSettings => {
+        const serverType = type === 'incoming' ? (input as { type: ServerType }).type : type;
+        return {
+          type: serverType,
+          host: normalizeDomain(input.host) as string,
+          port: input.port ?? DEFAULT_PORTS[serverType][input.security],
+          security: input.security,
+          auth: toAuthList(input.auth) ?? domainAuth,
+          username: template(input.username ?? domainUsername),
+        };
+      }),
+    );
+    byPolicy.set(key, list);
+  }
+  return list;
+}
+
+const documentationCache = new WeakMap<NonNullable<ProfileInput['documentation']>, DocumentationLink>();
+
+function sharedDocumentation(input: NonNullable<ProfileInput['documentation']>): DocumentationLink {
+  let link = documentationCache.get(input);
+  if (!link) {
+    link = { url: input.url, description: input.description ?? {} };
+    documentationCache.set(input, link);
+  }
+  return link;
 }
 
 /** Later layers replace earlier ones key by key; `provider` is merged so a domain can rename only. */
