@@ -1,11 +1,11 @@
 import express, { type ErrorRequestHandler } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { answerAutodiscoverPost, AUTODISCOVER_PATH } from '../service/answers';
 import type { Snapshot } from '../service/snapshot';
 import type { AppContext } from './context';
 import { plain, send } from './respond';
 import { POX_BODY_LIMIT, registerProtocolRoutes } from './routes/protocols';
+import { securityMiddleware } from './security-headers';
 
 export interface AppDeps {
   readonly snapshot: () => Snapshot;
@@ -34,7 +34,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Express 4's "extended" parser turns ?a[b]=c into objects; only plain strings are accepted.
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.trustProxy ?? false);
-  app.use(helmet());
+  app.use(securityMiddleware());
 
   for (const register of ROUTE_MODULES) register(app, ctx);
 

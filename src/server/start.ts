@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from '../http/app';
+import { createFastPath, type AnsweredHook } from '../http/fast-path';
 import type { ConfigHolder } from '../service/config-holder';
 
 export interface RunningServer {
@@ -17,6 +18,13 @@ export interface StartOptions {
   readonly port: number;
   readonly host: string;
   readonly trustProxy?: boolean | string | number | string[];
+  /**
+   * Answer the hot requests (autoconfig GET, Autodiscover POST) without Express. Default on; turn
+   * it off for anything that must see every request in Express middleware.
+   */
+  readonly fastPath?: boolean;
+  /** Told about every answer the fast path sends (logs, metrics). */
+  readonly onFastAnswer?: AnsweredHook;
 }
 
 /** Slow-loris bounds: clients send a few hundred bytes, so seconds are plenty. */
@@ -30,9 +38,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger: options.logger,
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
   });
+  const fast =
+    options.fastPath === false
+      ? undefined
+      : createFastPath({
+          snapshot: () => options.holder.snapshot(),
+          ...(options.onFastAnswer && { onAnswered: options.onFastAnswer }),
+        });
   const server = createServer(
     { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-    app,
+    fast ? (req, res) => fast(req, res) || app(req, res) : app,
   );
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {

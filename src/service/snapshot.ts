@@ -1,5 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import type { LoadedConfig } from '../config/load';
-import type { DomainSettings, ServiceSettings } from '../core/settings';
+import type { DomainSettings, ServerSettings, ServiceSettings } from '../core/settings';
 import { serverId } from '../protocols/autodiscover-error';
 import { renderAutoconfig } from '../protocols/mozilla';
 import { prepareMobileSyncResponse } from '../protocols/mobilesync';
@@ -16,12 +17,28 @@ export interface PreparedDomain {
 }
 
 /**
+ * How many domains keep their prepared answers between requests. Clients set up a few domains at
+ * a time, so a recently used set serves nearly every request from memory, while a scan over all
+ * 100,000 domains of a hoster cannot grow the process without bound (about 2 KB per domain).
+ */
+export const PREPARED_DOMAINS_KEPT = 20_000;
+
+/**
  * An immutable view of one loaded config: the domain index plus the prepared answers. A reload
  * builds a new snapshot and swaps it in; requests keep the snapshot they started with.
  */
 export class Snapshot {
   private readonly index = new Map<string, DomainSettings>();
-  private readonly prepared = new Map<DomainSettings, PreparedDomain>();
+  private readonly prepared: LRUCache<DomainSettings, PreparedDomain>;
+  /**
+   * The Outlook and ActiveSync documents name no domain, only servers and login policies, so all
+   * domains that share resolved server lists (every domain of a profile) share one prepared text.
+   */
+  private readonly outlook = new Map<
+    readonly ServerSettings[],
+    Map<readonly ServerSettings[], PreparedText>
+  >();
+  private readonly mobilesync = new Map<string, PreparedText | undefined>();
   readonly service: ServiceSettings;
   readonly domains: readonly DomainSettings[];
   /** `Id` attribute of Autodiscover errors: stable per deployment, not per request. */
@@ -31,6 +48,7 @@ export class Snapshot {
     config: Pick<LoadedConfig, 'domains' | 'service'>,
     readonly generation = 1,
     readonly loadedAt = new Date(),
+    options: { preparedDomainsKept?: number } = {},
   ) {
     this.service = config.service;
     this.domains = config.domains;
@@ -38,6 +56,7 @@ export class Snapshot {
       this.index.set(settings.domain, settings);
       for (const alias of settings.aliases) this.index.set(alias, settings);
     }
+    this.prepared = new LRUCache({ max: options.preparedDomainsKept ?? PREPARED_DOMAINS_KEPT });
     this.serverId = serverId(config.service.publicHost ?? 'mail-autoconf');
   }
 
@@ -51,9 +70,8 @@ export class Snapshot {
   }
 
   /**
-   * The prepared answers for a domain or alias. They are rendered on first use and kept for the
-   * life of the snapshot, so a 100,000-domain config loads without rendering every domain up front
-   * and each domain is still rendered at most once per load.
+   * The prepared answers for a domain or alias. They are rendered on first use rather than at load,
+   * so a 100,000-domain config starts in seconds, and kept for the recently used domains.
    */
   lookup(domain: string): PreparedDomain | undefined {
     const settings = this.index.get(domain);
@@ -63,11 +81,26 @@ export class Snapshot {
       prepared = {
         settings,
         autoconfig: Buffer.from(renderAutoconfig(settings), 'utf8'),
-        outlook: prepareOutlookResponse(settings),
-        mobilesync: prepareMobileSyncResponse(settings),
+        outlook: this.outlookFor(settings),
+        mobilesync: this.mobilesyncFor(settings),
       };
       this.prepared.set(settings, prepared);
     }
     return prepared;
+  }
+
+  private outlookFor(settings: DomainSettings): PreparedText {
+    let byOutgoing = this.outlook.get(settings.incoming);
+    if (!byOutgoing) this.outlook.set(settings.incoming, (byOutgoing = new Map()));
+    let text = byOutgoing.get(settings.outgoing);
+    if (!text) byOutgoing.set(settings.outgoing, (text = prepareOutlookResponse(settings)));
+    return text;
+  }
+
+  private mobilesyncFor(settings: DomainSettings): PreparedText | undefined {
+    const url = settings.activeSync?.url;
+    if (url === undefined) return undefined;
+    if (!this.mobilesync.has(url)) this.mobilesync.set(url, prepareMobileSyncResponse(settings));
+    return this.mobilesync.get(url);
   }
 }

@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  answerAutoconfig,
+  answerAutodiscoverPost,
+  AUTOCONFIG_PATHS,
+  AUTODISCOVER_PATH,
+  type Answer,
+  type AnswerMeta,
+} from '../service/answers';
+import type { Snapshot } from '../service/snapshot';
+import { POX_BODY_LIMIT } from './routes/protocols';
+import { securityHeaders } from './security-headers';
+
+/**
+ * Called for every answer the fast path sends, right after it is handed to Node (before 'finish'),
+ * so request logs and metrics see both paths alike. `startedAt` is `performance.now()` at arrival.
+ */
+export type AnsweredHook = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  meta: AnswerMeta,
+  startedAt: number,
+) => void;
+
+export interface FastPathDeps {
+  readonly snapshot: () => Snapshot;
+  readonly now?: () => Date;
+  readonly onAnswered?: AnsweredHook;
+}
+
+/** Answers the request and returns true, or returns false having touched nothing. */
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const AUTOCONFIG = new Set<string>(AUTOCONFIG_PATHS);
+/** One plain address: the only query a real client sends. Anything else goes to Express. */
+const SIMPLE_ADDRESS_QUERY = /^emailaddress=(?:[A-Za-z0-9._-]|@|%40)+$/;
+
+/**
+ * The hot, well-formed requests answered without Express: the same `service/answers` functions
+ * produce the answer, written with the same headers (helmet's, taken from helmet itself at start),
+ * so the bytes are those the Express app sends. Everything unusual (other methods and paths, odd
+ * queries, bodies that are chunked, compressed, empty or too large, answers that are client errors)
+ * is declined and left to Express, which stays the one place for error handling.
+ */
+export function createFastPath(deps: FastPathDeps): FastPath {
+  const security = securityHeaders();
+  const now = deps.now ?? (() => new Date());
+  const onAnswered = deps.onAnswered;
+
+  const write = (req: IncomingMessage, res: ServerResponse, answer: Answer, startedAt: number) => {
+    const headers = security.slice();
+    for (const name in answer.headers) headers.push(name, answer.headers[name] as string);
+    res.writeHead(answer.status, headers);
+    res.end(answer.body);
+    onAnswered?.(req, res, answer.meta, startedAt);
+  };
+
+  return (req, res) => {
+    const startedAt = performance.now();
+    const url = req.url ?? '';
+    const queryAt = url.indexOf('?');
+    const path = (queryAt < 0 ? url : url.slice(0, queryAt)).toLowerCase();
+    const headers = req.headers;
+    if (headers['transfer-encoding'] !== undefined) return false;
+
+    if (req.method === 'GET' && AUTOCONFIG.has(path)) {
+      if (headers['content-length'] !== undefined && headers['content-length'] !== '0') return false;
+      let emailaddress: string | undefined;
+      if (queryAt >= 0) {
+        const query = url.slice(queryAt + 1);
+        if (!SIMPLE_ADDRESS_QUERY.test(query)) return false;
+        emailaddress = query.slice('emailaddress='.length).replaceAll('%40', '@');
+      }
+      const answer = answerAutoconfig(deps.snapshot(), { emailaddress, host: headers.host });
+      if (answer.status === 400) return false;
+      write(req, res, answer, startedAt);
+      return true;
+    }
+
+    if (req.method === 'POST' && path === AUTODISCOVER_PATH) {
+      const declared = headers['content-length'];
+      if (
+        declared === undefined ||
+        !/^[1-9][0-9]{0,5}$/.test(declared) ||
+        Number(declared) > POX_BODY_LIMIT ||
+        headers['content-encoding'] !== undefined ||
+        headers.expect !== undefined
+      )
+        return false;
+      const length = Number(declared);
+      const chunks: Buffer[] = [];
+      let received = 0;
+      req.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        received += chunk.length;
+      });
+      // The client went away mid-body: there is nobody to answer.
+      req.on('error', () => undefined);
+      req.on('end', () => {
+        // Node stops the body at Content-Length, so a mismatch means a cut body: the same
+        // invalid-request answer the Express app gives for an unreadable body.
+        const body =
+          received !== length ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        write(req, res, answerAutodiscoverPost(deps.snapshot(), { body, now: now() }), startedAt);
+      });
+      return true;
+    }
+    return false;
+  };
+}
