@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
 import { formatProblem, type ConfigProblem } from './problems';
-import { resolveConfig, type DomainEntrySource, type ProfileSource } from './resolve';
+import { resolveSteps, type DomainEntrySource, type ProfileSource } from './resolve';
 import { collectKeys, toSchemaIssues } from './schema-issues';
 import {
   domainEntrySchema,
@@ -64,17 +64,40 @@ export async function loadConfigDir(
       warnings: [],
     };
   }
-  return loadConfigTexts(texts);
+  return finishYielding(loadSteps(texts));
 }
 
 /** The pure part of loading: text in, validated settings or every problem out. */
 export function loadConfigTexts(texts: readonly ConfigText[]): LoadResult {
+  const steps = loadSteps(texts);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Runs the load in slices, giving the event loop a turn between them, so a server reloading a
+ * config of 100,000 domains keeps answering while it reads: no slice blocks it for more than the
+ * time of one file or of a few thousand domains.
+ */
+async function finishYielding<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The loader as a generator that pauses (yields) after each file and each slice of domains. */
+function* loadSteps(texts: readonly ConfigText[]): Generator<void, LoadResult> {
   const errors: ConfigProblem[] = [];
   const profiles: ProfileSource[] = [];
   const entries: DomainEntrySource[] = [];
   let service: { value: ServiceInput; source: YamlSource } | undefined;
 
   for (const { file, text } of texts) {
+    yield;
     const source = new YamlSource(file, text);
     const syntax = source.syntaxProblems();
     if (syntax.length > 0) {
@@ -138,7 +161,7 @@ export function loadConfigTexts(texts: readonly ConfigText[]): LoadResult {
     });
   }
 
-  const resolved = resolveConfig({ profiles, entries, service: service?.value ?? {} });
+  const resolved = yield* resolveSteps({ profiles, entries, service: service?.value ?? {} });
   errors.push(...resolved.errors);
   if (errors.length > 0)
     return { ok: false, errors: sortProblems(errors), warnings: sortProblems(resolved.warnings) };

@@ -38,20 +38,36 @@ function where(source: YamlSource, path: readonly PathSegment[]): string {
   return `${source.file}:${pos.line}:${pos.col}`;
 }
 
-/**
- * Applies profiles (`extends`) to every domain entry, normalises names, fills defaults and checks
- * rules that span entries or files (duplicates, unknown profiles, cycles).
- */
-export function resolveConfig(input: {
+type ResolveInput = {
   profiles: readonly ProfileSource[];
   entries: readonly DomainEntrySource[];
   service: ServiceInput;
-}): {
+};
+
+type Resolved = {
   domains: DomainSettings[];
   service: ServiceSettings;
   errors: ConfigProblem[];
   warnings: ConfigProblem[];
-} {
+};
+
+/**
+ * Applies profiles (`extends`) to every domain entry, normalises names, fills defaults and checks
+ * rules that span entries or files (duplicates, unknown profiles, cycles).
+ */
+export function resolveConfig(input: ResolveInput): Resolved {
+  const steps = resolveSteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Domains resolved between two pauses of {@link resolveSteps}: a few milliseconds of work. */
+const DOMAINS_PER_STEP = 2000;
+
+/** {@link resolveConfig} as a generator that pauses every {@link DOMAINS_PER_STEP} domains. */
+export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
 
@@ -95,7 +111,8 @@ export function resolveConfig(input: {
   const domains: DomainSettings[] = [];
   const owners = new Map<string, DomainEntrySource>();
 
-  for (const item of input.entries) {
+  // The work per domain lives in a plain function: V8 optimises generator bodies less well.
+  const resolveEntry = (item: DomainEntrySource): void => {
     const { entry, source, path } = item;
     const fail = (sub: PathSegment[], message: string) =>
       errors.push(source.problem([...path, ...sub], message));
@@ -106,7 +123,7 @@ export function resolveConfig(input: {
       if (typeof chain === 'string') {
         if (item.extendsPath) errors.push(source.problem(item.extendsPath, chain));
         else fail(['extends'], chain);
-        continue;
+        return;
       }
       layers = chain;
     }
@@ -127,7 +144,7 @@ export function resolveConfig(input: {
     }
     if (!merged.incoming) fail([], 'no incoming servers: set "incoming" here or in the profile it extends');
     if (!merged.outgoing) fail([], 'no outgoing servers: set "outgoing" here or in the profile it extends');
-    if (duplicate || !merged.incoming || !merged.outgoing) continue;
+    if (duplicate || !merged.incoming || !merged.outgoing) return;
 
     const domainUsername = merged.username ?? 'email';
     const domainAuth = toAuthList(merged.auth) ?? DEFAULT_AUTH;
@@ -166,12 +183,16 @@ export function resolveConfig(input: {
         [],
         'a server uses OAuth2 authentication but no "oauth2" block (issuer, scope, authURL, tokenURL) is set',
       );
-      continue;
+      return;
     }
     for (const warning of domainWarnings(settings)) {
       warnings.push(source.problem([...path, ...warning.path], warning.message, { severity: 'warning' }));
     }
     domains.push(settings);
+  };
+  for (const [position, item] of input.entries.entries()) {
+    if (position % DOMAINS_PER_STEP === DOMAINS_PER_STEP - 1) yield;
+    resolveEntry(item);
   }
 
   return {

@@ -47,9 +47,25 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   const now = deps.now ?? (() => new Date());
   const onAnswered = deps.onAnswered;
 
-  const write = (req: IncomingMessage, res: ServerResponse, answer: Answer, startedAt: number) => {
+  // Autoconfig answers are reused objects (see answers.ts), so their header lists are built once.
+  const headerLists = new WeakMap<Answer, string[]>();
+  const headerList = (answer: Answer) => {
     const headers = security.slice();
     for (const name in answer.headers) headers.push(name, answer.headers[name] as string);
+    return headers;
+  };
+  const write = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    answer: Answer,
+    startedAt: number,
+    reused: boolean,
+  ) => {
+    let headers = reused ? headerLists.get(answer) : undefined;
+    if (!headers) {
+      headers = headerList(answer);
+      if (reused) headerLists.set(answer, headers);
+    }
     res.writeHead(answer.status, headers);
     res.end(answer.body);
     onAnswered?.(req, res, answer.meta, startedAt);
@@ -73,7 +89,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
       }
       const answer = answerAutoconfig(deps.snapshot(), { emailaddress, host: headers.host });
       if (answer.status === 400) return false;
-      write(req, res, answer, startedAt);
+      write(req, res, answer, startedAt, true);
       return true;
     }
 
@@ -101,7 +117,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
         // invalid-request answer the Express app gives for an unreadable body.
         const body =
           received !== length ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-        write(req, res, answerAutodiscoverPost(deps.snapshot(), { body, now: now() }), startedAt);
+        write(req, res, answerAutodiscoverPost(deps.snapshot(), { body, now: now() }), startedAt, false);
       });
       return true;
     }
