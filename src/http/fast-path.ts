@@ -50,8 +50,14 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   // Autoconfig answers are reused objects (see answers.ts), so their header lists are built once.
   const headerLists = new WeakMap<Answer, string[]>();
   const headerList = (answer: Answer) => {
-    const headers = security.slice();
-    for (const name in answer.headers) headers.push(name, answer.headers[name] as string);
+    const own = answer.headers;
+    const names = Object.keys(own);
+    const headers = new Array<string>(security.length + names.length * 2);
+    for (let i = 0; i < security.length; i++) headers[i] = security[i] as string;
+    for (let i = 0, at = security.length; i < names.length; i++, at += 2) {
+      headers[at] = names[i] as string;
+      headers[at + 1] = own[names[i] as string] as string;
+    }
     return headers;
   };
   const write = (

@@ -120,12 +120,11 @@ export function answerAutodiscoverPost(
   snapshot: Snapshot,
   request: { body: Buffer | string; now: Date },
 ): Answer {
-  const stamp = { time: errorTime(request.now), id: snapshot.serverId };
   const error = (code: PoxErrorCode, schema: 'outlook' | 'mobilesync', outcome: string, domain?: string) =>
     answer(
       200,
       AUTODISCOVER_CONTENT_TYPE,
-      renderPoxError(code, stamp, schema),
+      renderPoxError(code, { time: errorTime(request.now), id: snapshot.serverId }, schema),
       {
         protocol: schema === 'mobilesync' ? 'mobilesync' : 'autodiscover',
         outcome,
