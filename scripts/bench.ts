@@ -71,15 +71,11 @@ interface Started {
 }
 
 /** Starts a process and waits for `ready(line)` on stdout to give the base URL. */
-function start(
-  args: string[],
-  ready: (line: string) => string | undefined,
-  env: NodeJS.ProcessEnv = {},
-): Promise<Started> {
-  const [command, argv] = pinned(SERVER_CPU, process.execPath, args);
+function start(args: string[], ready: (line: string) => string | undefined, pin = true): Promise<Started> {
+  const [command, argv] = pinned(pin ? SERVER_CPU : undefined, process.execPath, args);
   const child = spawn(command, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production', ...env },
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   const lines: string[] = [];
   let stderr = '';
@@ -104,15 +100,19 @@ function start(
   });
 }
 
-function startServer(configDir: string): Promise<Started> {
-  return start(['-r', REPORT_RSS, CLI, 'serve', '--config', configDir, '--port', '0'], (line) => {
-    try {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
-      return entry.msg === 'listening' ? entry.url : undefined;
-    } catch {
-      return undefined;
-    }
-  });
+function startServer(configDir: string, pin = true): Promise<Started> {
+  return start(
+    ['-r', REPORT_RSS, CLI, 'serve', '--config', configDir, '--port', '0'],
+    (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        return entry.msg === 'listening' ? entry.url : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    pin,
+  );
 }
 
 function startBaseline(bodyFile: string): Promise<Started> {
@@ -336,7 +336,7 @@ async function ratioBench(work: string) {
   });
   log('');
   log(
-    `scenario                server req/s  baseline req/s  ratio (min–max)     CPU ratio  p50 ms  p99 ms  target`,
+    `scenario                server req/s  baseline req/s  ratio (min–max)     CPU ratio  p50 ms  p99 ms  base p99  target`,
   );
   for (const row of summary) {
     if ('skipped' in row) {
@@ -350,7 +350,8 @@ async function ratioBench(work: string) {
     log(
       `${row.name.padEnd(22)}  ${fixed(row.serverPerSecond, 0).padStart(12)}  ${fixed(row.baselinePerSecond, 0).padStart(14)}  ` +
         `${fixed(row.ratio)} (${fixed(row.ratioMin)}–${fixed(row.ratioMax)})`.padEnd(20) +
-        `${fixed(row.cpuRatio).padStart(9)}  ${fixed(row.p50).padStart(6)}  ${fixed(row.p99).padStart(6)}  ${verdict}`,
+        `${fixed(row.cpuRatio).padStart(9)}  ${fixed(row.p50).padStart(6)}  ${fixed(row.p99).padStart(6)}  ` +
+        `${fixed(row.baselineP99).padStart(8)}  ${verdict}`,
     );
   }
   return { summary, rounds: results };
@@ -365,8 +366,8 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function runToEnd(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const [command, argv] = pinned(SERVER_CPU, process.execPath, args);
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Not pinned: with no load generator running, the scheduler may pick the less busy core.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -386,14 +387,15 @@ async function scaleBench(work: string) {
   const [validate, validateSeconds] = await timed(() => runToEnd(['-r', REPORT_RSS, CLI, 'validate', dir]));
   if (validate.code !== 0) throw new Error(`validate failed: ${validate.stderr}`);
   const validateRss = Number(/peak-rss-kib (\d+)/.exec(validate.stderr)?.[1]) / 1024;
+  const validateCpu = Number(/cpu-seconds ([\d.]+)/.exec(validate.stderr)?.[1]);
   log(
-    `validate: ${fixed(validateSeconds)} s, peak RSS ${fixed(validateRss, 0)} MiB — ${validate.stdout.trim()}`,
+    `validate: ${fixed(validateSeconds)} s (${fixed(validateCpu)} s CPU), peak RSS ${fixed(validateRss, 0)} MiB — ${validate.stdout.trim()}`,
   );
 
   // Time to first answer: from spawning the process to the first 200 for a configured domain.
   const probe = `/mail/config-v1.1.xml?emailaddress=alice%40${domainName(DOMAINS - 1)}`;
   const [server, startSeconds] = await timed(async () => {
-    const started = await startServer(dir);
+    const started = await startServer(dir, false);
     for (;;) {
       const res = await fetchStatus(`${started.url}${probe}`).catch(() => ({ status: 0 }));
       if (res.status === 200) return started;
@@ -401,7 +403,13 @@ async function scaleBench(work: string) {
     }
   });
   const startRss = rssMiB(server.child);
-  log(`serve: first answer after ${fixed(startSeconds)} s, RSS ${fixed(startRss ?? Number.NaN, 0)} MiB`);
+  const startCpu = cpuSeconds(server.child);
+  log(
+    `serve: first answer after ${fixed(startSeconds)} s (${fixed(startCpu)} s CPU), RSS ${fixed(startRss ?? Number.NaN, 0)} MiB`,
+  );
+  // Started unpinned like validate; from here on it shares core 0 only with its own load.
+  if (SERVER_CPU !== undefined)
+    spawnSync('taskset', ['-p', '-c', String(SERVER_CPU), String(server.child.pid)]);
 
   try {
     // Every domain once: the prepared-answer cache must stay bounded.
@@ -454,8 +462,13 @@ async function scaleBench(work: string) {
     );
     return {
       domains: DOMAINS,
-      validate: { seconds: validateSeconds, peakRssMiB: validateRss, output: validate.stdout.trim() },
-      serve: { firstAnswerSeconds: startSeconds, rssMiB: startRss },
+      validate: {
+        seconds: validateSeconds,
+        cpuSeconds: validateCpu,
+        peakRssMiB: validateRss,
+        output: validate.stdout.trim(),
+      },
+      serve: { firstAnswerSeconds: startSeconds, cpuSeconds: startCpu, rssMiB: startRss },
       sweep: { seconds: sweepSeconds, failures, rssMiB: sweepRss },
       reload: { quiet, during, reloadSeconds },
     };
