@@ -64,7 +64,7 @@ export async function loadConfigDir(
       warnings: [],
     };
   }
-  return finishYielding(loadSteps(texts));
+  return loadConfigTextsInSlices(texts);
 }
 
 /** The pure part of loading: text in, validated settings or every problem out. */
@@ -77,11 +77,12 @@ export function loadConfigTexts(texts: readonly ConfigText[]): LoadResult {
 }
 
 /**
- * Runs the load in slices, giving the event loop a turn between them, so a server reloading a
- * config of 100,000 domains keeps answering while it reads: no slice blocks it for more than the
- * time of one file or of a few thousand domains.
+ * {@link loadConfigTexts} in slices, giving the event loop a turn between them, so a server
+ * reloading a config of 100,000 domains keeps answering while it reads: no slice blocks it for
+ * more than the time of one file or of a few thousand domains.
  */
-async function finishYielding<T>(steps: Generator<void, T>): Promise<T> {
+export async function loadConfigTextsInSlices(texts: readonly ConfigText[]): Promise<LoadResult> {
+  const steps = loadSteps(texts);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;

@@ -1,4 +1,4 @@
-import { loadConfigTexts, type LoadedConfig } from '../../src/config/load';
+import { loadConfigTexts, loadConfigTextsInSlices, type LoadedConfig } from '../../src/config/load';
 import { answerAutoconfig, answerAutodiscoverPost } from '../../src/service/answers';
 import { Snapshot } from '../../src/service/snapshot';
 import {
@@ -118,5 +118,18 @@ describe('a generated hoster config', () => {
     const again = snapshot.lookup(domainName(5));
     expect(again).not.toBe(first);
     expect(again?.autoconfig.equals(first?.autoconfig ?? Buffer.alloc(0))).toBe(true);
+  });
+});
+
+describe('loading a large config', () => {
+  it('gives the event loop turns while it works, so a reloading server keeps answering', async () => {
+    const files = [...generateConfig(DOMAINS)].map(([file, text]) => ({ file, text }));
+    let turns = 0;
+    const counting = setInterval(() => turns++, 0);
+    const result = await loadConfigTextsInSlices(files);
+    clearInterval(counting);
+    expect(result.ok && result.config.domains).toHaveLength(DOMAINS);
+    // One turn per file at least; a load in one piece would give none.
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(DOMAINS / 1000));
   });
 });
