@@ -26,7 +26,18 @@ export interface FastPathDeps {
   readonly snapshot: () => Snapshot;
   readonly now?: () => Date;
   readonly onAnswered?: AnsweredHook;
+  /** Told about an unexpected error while answering (a bug); the client gets a plain 500. */
+  readonly onError?: (error: unknown) => void;
 }
+
+const INTERNAL_ERROR_TEXT = Buffer.from('Internal server error.\n');
+const INTERNAL_ERROR: Answer = {
+  status: 500,
+  // No Content-Length: Node adds it after Connection, as for the Express app's `res.end(text)`.
+  headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  body: INTERNAL_ERROR_TEXT,
+  meta: { protocol: 'autodiscover', outcome: 'error' },
+};
 
 /** Answers the request and returns true, or returns false having touched nothing. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -72,7 +83,14 @@ export function createFastPath(deps: FastPathDeps): FastPath {
       headers = headerList(answer);
       if (reused) headerLists.set(answer, headers);
     }
-    res.writeHead(answer.status, headers);
+    if (answer.headers['Content-Length'] === undefined) {
+      // Headers set one by one and the body given to end(): Node adds Content-Length itself, at
+      // the place it does for the Express app's plain-text answers.
+      res.statusCode = answer.status;
+      for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+    } else {
+      res.writeHead(answer.status, headers);
+    }
     res.end(answer.body);
     onAnswered?.(req, res, answer.meta, startedAt);
   };
@@ -93,7 +111,13 @@ export function createFastPath(deps: FastPathDeps): FastPath {
         if (!SIMPLE_ADDRESS_QUERY.test(query)) return false;
         emailaddress = query.slice('emailaddress='.length).replaceAll('%40', '@');
       }
-      const answer = answerAutoconfig(deps.snapshot(), { emailaddress, host: headers.host });
+      let answer: Answer;
+      try {
+        answer = answerAutoconfig(deps.snapshot(), { emailaddress, host: headers.host });
+      } catch {
+        // Nothing is written yet: Express answers it again and its error handler reports the bug.
+        return false;
+      }
       if (answer.status === 400) return false;
       write(req, res, answer, startedAt, true);
       return true;
@@ -123,7 +147,16 @@ export function createFastPath(deps: FastPathDeps): FastPath {
         // invalid-request answer the Express app gives for an unreadable body.
         const body =
           received !== length ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-        write(req, res, answerAutodiscoverPost(deps.snapshot(), { body, now: now() }), startedAt, false);
+        let answer: Answer;
+        try {
+          answer = answerAutodiscoverPost(deps.snapshot(), { body, now: now() });
+        } catch (error) {
+          // The body is consumed, so Express cannot take over; this is the answer its error
+          // handler gives, byte for byte.
+          deps.onError?.(error);
+          answer = INTERNAL_ERROR;
+        }
+        write(req, res, answer, startedAt, false);
       });
       return true;
     }

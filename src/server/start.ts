@@ -44,6 +44,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       : createFastPath({
           snapshot: () => options.holder.snapshot(),
           ...(options.onFastAnswer && { onAnswered: options.onFastAnswer }),
+          onError: (error) =>
+            options.logger.error({ err: error }, 'unhandled error while answering a request'),
         });
   const server = createServer(
     { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },

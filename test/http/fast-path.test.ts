@@ -190,3 +190,42 @@ describe('the fast path', () => {
     expect(response).toContain('<LoginName>bob</LoginName>');
   });
 });
+
+describe('the fast path when answering fails', () => {
+  let broken: { express: Server; fast: Server; ports: { express: number; fast: number } };
+  const reported: unknown[] = [];
+
+  beforeAll(async () => {
+    const failing = (): Snapshot => {
+      throw new Error('snapshot unavailable');
+    };
+    const app = createApp({ snapshot: failing, now: () => FIXED_NOW });
+    const fast = createFastPath({ snapshot: failing, onError: (error) => reported.push(error) });
+    const express = createServer(app);
+    const withFast = createServer((req, res) => fast(req, res) || app(req, res));
+    broken = {
+      express,
+      fast: withFast,
+      ports: { express: await listen(express), fast: await listen(withFast) },
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.all([broken.express, broken.fast].map((s) => new Promise((r) => s.close(r))));
+  });
+
+  it.each([
+    ['autoconfig', get(`${AC}?emailaddress=alice%40example.com`)],
+    ['autodiscover', post(AD, poxBody('alice@example.com'))],
+  ])('%s: answers the same plain 500 as the Express app, without details', async (_what, raw) => {
+    const viaExpress = await exchange(broken.ports.express, raw);
+    const viaFast = await exchange(broken.ports.fast, raw);
+    expect(viaExpress).toMatch(/^HTTP\/1\.1 500 /);
+    expect(viaExpress).not.toContain('snapshot unavailable');
+    expect(viaFast).toBe(viaExpress);
+  });
+
+  it('reports the error it answered for', () => {
+    expect(reported).toEqual([expect.objectContaining({ message: 'snapshot unavailable' })]);
+  });
+});
