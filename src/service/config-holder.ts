@@ -81,7 +81,7 @@ export class ConfigHolder {
         warnings: result.warnings,
       };
     }
-    this.current = new Snapshot(result.config, this.current.generation + 1, at);
+    this.current = await Snapshot.build(result.config, this.current.generation + 1, at);
     this.lastAttempt = { at, ok: true };
     return { ok: true, generation: this.current.generation, errors: [], warnings: result.config.warnings };
   }

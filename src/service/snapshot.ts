@@ -28,7 +28,7 @@ export const PREPARED_DOMAINS_KEPT = 10_000;
  * builds a new snapshot and swaps it in; requests keep the snapshot they started with.
  */
 export class Snapshot {
-  private readonly index = new Map<string, DomainSettings>();
+  private readonly index: ReadonlyMap<string, DomainSettings>;
   private readonly prepared: LRUCache<DomainSettings, PreparedDomain>;
   /**
    * The Outlook and ActiveSync documents name no domain, only servers and login policies, so all
@@ -48,16 +48,30 @@ export class Snapshot {
     config: Pick<LoadedConfig, 'domains' | 'service'>,
     readonly generation = 1,
     readonly loadedAt = new Date(),
-    options: { preparedDomainsKept?: number } = {},
+    options: { preparedDomainsKept?: number; index?: ReadonlyMap<string, DomainSettings> } = {},
   ) {
     this.service = config.service;
     this.domains = config.domains;
-    for (const settings of config.domains) {
-      this.index.set(settings.domain, settings);
-      for (const alias of settings.aliases) this.index.set(alias, settings);
-    }
+    this.index = options.index ?? addToIndex(new Map(), config.domains, 0, config.domains.length);
     this.prepared = new LRUCache({ max: options.preparedDomainsKept ?? PREPARED_DOMAINS_KEPT });
     this.serverId = serverId(config.service.publicHost ?? 'mail-autoconf');
+  }
+
+  /**
+   * A snapshot built in slices, for a server that swaps configs while it answers: indexing 100,000
+   * domains in one go would hold the event loop for tens of milliseconds.
+   */
+  static async build(
+    config: Pick<LoadedConfig, 'domains' | 'service'>,
+    generation: number,
+    loadedAt: Date,
+  ): Promise<Snapshot> {
+    const index = new Map<string, DomainSettings>();
+    for (let from = 0; from < config.domains.length; from += DOMAINS_PER_SLICE) {
+      addToIndex(index, config.domains, from, from + DOMAINS_PER_SLICE);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return new Snapshot(config, generation, loadedAt, { index });
   }
 
   /** Number of names answered (domains and aliases). */
@@ -103,6 +117,22 @@ export class Snapshot {
     if (!this.mobilesync.has(url)) this.mobilesync.set(url, prepareMobileSyncResponse(settings));
     return this.mobilesync.get(url);
   }
+}
+
+const DOMAINS_PER_SLICE = 10_000;
+
+function addToIndex(
+  index: Map<string, DomainSettings>,
+  domains: readonly DomainSettings[],
+  from: number,
+  to: number,
+): Map<string, DomainSettings> {
+  for (let i = from; i < Math.min(to, domains.length); i++) {
+    const settings = domains[i] as DomainSettings;
+    index.set(settings.domain, settings);
+    for (const alias of settings.aliases) index.set(alias, settings);
+  }
+  return index;
 }
 
 /**

@@ -132,4 +132,12 @@ describe('loading a large config', () => {
     // One turn per file at least; a load in one piece would give none.
     expect(turns).toBeGreaterThanOrEqual(Math.floor(DOMAINS / 1000));
   });
+
+  it('builds a snapshot in slices that indexes the same names as one built at once', async () => {
+    const sliced = await Snapshot.build(config, 2, FIXED_NOW);
+    expect(sliced.size).toBe(snapshot.size);
+    for (const index of [0, 1, 9999 % DOMAINS, DOMAINS - 1])
+      expect(sliced.settings(domainName(index))).toBe(snapshot.settings(domainName(index)));
+    expect(sliced.settings(aliasName(OVERRIDE_EVERY.alias))?.domain).toBe(domainName(OVERRIDE_EVERY.alias));
+  });
 });
