@@ -3,14 +3,14 @@ import { join, relative } from 'node:path';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
 import type { ProfileSigner } from '../protocols/apple-signing';
 import { formatProblem, type ConfigProblem } from './problems';
-import { resolveConfig, type DomainEntrySource, type ProfileSource } from './resolve';
+import { resolveSteps, type DomainEntrySource, type ProfileSource } from './resolve';
 import { collectKeys, toSchemaIssues } from './schema-issues';
 import {
   domainEntrySchema,
   multiFileSchema,
-  profileSchema,
   singleDomainFileSchema,
   type DomainEntryInput,
+  type MultiFileInput,
   type ServiceInput,
 } from './schema';
 import { loadSigner, type SigningFiles } from './signing';
@@ -68,7 +68,7 @@ export async function loadConfigDir(
       warnings: [],
     };
   }
-  return loadConfigTexts(texts, { baseDir: dir });
+  return loadConfigTextsInSlices(texts, { baseDir: dir });
 }
 
 /**
@@ -79,12 +79,39 @@ export function loadConfigTexts(
   texts: readonly ConfigText[],
   files: SigningFiles = { baseDir: process.cwd() },
 ): LoadResult {
+  const steps = loadSteps(texts, files);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link loadConfigTexts} in slices, giving the event loop a turn between them, so a server
+ * reloading a config of 100,000 domains keeps answering while it reads: no slice blocks it for
+ * more than the time of one file or of a few thousand domains.
+ */
+export async function loadConfigTextsInSlices(
+  texts: readonly ConfigText[],
+  files: SigningFiles = { baseDir: process.cwd() },
+): Promise<LoadResult> {
+  const steps = loadSteps(texts, files);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The loader as a generator that pauses (yields) after each file and each slice of domains. */
+function* loadSteps(texts: readonly ConfigText[], files: SigningFiles): Generator<void, LoadResult> {
   const errors: ConfigProblem[] = [];
   const profiles: ProfileSource[] = [];
   const entries: DomainEntrySource[] = [];
   let service: { value: ServiceInput; source: YamlSource } | undefined;
 
   for (const { file, text } of texts) {
+    yield;
     const source = new YamlSource(file, text);
     const syntax = source.syntaxProblems();
     if (syntax.length > 0) {
@@ -118,7 +145,7 @@ export function loadConfigTexts(
       entries.push({ entry: parsed.data as DomainEntryInput, source, path: [] });
       continue;
     }
-    const multi = multiFileSchema.parse(parsed.data);
+    const multi = parsed.data as MultiFileInput;
     if (multi.service) {
       if (service) {
         const first = service.source.locate(['service']);
@@ -133,7 +160,7 @@ export function loadConfigTexts(
       }
     }
     for (const [name, profile] of Object.entries(multi.profiles ?? {})) {
-      profiles.push({ name, profile: profileSchema.parse(profile), source, path: ['profiles', name] });
+      profiles.push({ name, profile, source, path: ['profiles', name] });
     }
     const defaults = multi.defaults ?? {};
     (multi.domains ?? []).forEach((item, index) => {
@@ -148,7 +175,7 @@ export function loadConfigTexts(
     });
   }
 
-  const resolved = resolveConfig({ profiles, entries, service: service?.value ?? {} });
+  const resolved = yield* resolveSteps({ profiles, entries, service: service?.value ?? {} });
   errors.push(...resolved.errors);
   const warnings = [...resolved.warnings];
   let signer: ProfileSigner | undefined;

@@ -4,6 +4,7 @@ import {
   DEFAULT_PORTS,
   type AuthMethod,
   type DavSettings,
+  type DocumentationLink,
   type DomainSettings,
   type ServerSettings,
   type ServerType,
@@ -39,20 +40,36 @@ function where(source: YamlSource, path: readonly PathSegment[]): string {
   return `${source.file}:${pos.line}:${pos.col}`;
 }
 
-/**
- * Applies profiles (`extends`) to every domain entry, normalises names, fills defaults and checks
- * rules that span entries or files (duplicates, unknown profiles, cycles).
- */
-export function resolveConfig(input: {
+type ResolveInput = {
   profiles: readonly ProfileSource[];
   entries: readonly DomainEntrySource[];
   service: ServiceInput;
-}): {
+};
+
+type Resolved = {
   domains: DomainSettings[];
   service: ServiceSettings;
   errors: ConfigProblem[];
   warnings: ConfigProblem[];
-} {
+};
+
+/**
+ * Applies profiles (`extends`) to every domain entry, normalises names, fills defaults and checks
+ * rules that span entries or files (duplicates, unknown profiles, cycles).
+ */
+export function resolveConfig(input: ResolveInput): Resolved {
+  const steps = resolveSteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Domains resolved between two pauses of {@link resolveSteps}: a few milliseconds of work. */
+const DOMAINS_PER_STEP = 2000;
+
+/** {@link resolveConfig} as a generator that pauses every {@link DOMAINS_PER_STEP} domains. */
+export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
 
@@ -97,7 +114,8 @@ export function resolveConfig(input: {
   const origins = new Map<DomainSettings, DomainEntrySource>();
   const owners = new Map<string, DomainEntrySource>();
 
-  for (const item of input.entries) {
+  // The work per domain lives in a plain function: V8 optimises generator bodies less well.
+  const resolveEntry = (item: DomainEntrySource): void => {
     const { entry, source, path } = item;
     const fail = (sub: PathSegment[], message: string) =>
       errors.push(source.problem([...path, ...sub], message));
@@ -108,7 +126,7 @@ export function resolveConfig(input: {
       if (typeof chain === 'string') {
         if (item.extendsPath) errors.push(source.problem(item.extendsPath, chain));
         else fail(['extends'], chain);
-        continue;
+        return;
       }
       layers = chain;
     }
@@ -129,18 +147,12 @@ export function resolveConfig(input: {
     }
     if (!merged.incoming) fail([], 'no incoming servers: set "incoming" here or in the profile it extends');
     if (!merged.outgoing) fail([], 'no outgoing servers: set "outgoing" here or in the profile it extends');
-    if (duplicate || !merged.incoming || !merged.outgoing) continue;
+    if (duplicate || !merged.incoming || !merged.outgoing) return;
 
     const domainUsername = merged.username ?? 'email';
     const domainAuth = toAuthList(merged.auth) ?? DEFAULT_AUTH;
-    const server = (input: ServerInput, type: ServerType): ServerSettings => ({
-      type,
-      host: normalizeDomain(input.host) as string,
-      port: input.port ?? DEFAULT_PORTS[type][input.security],
-      security: input.security,
-      auth: toAuthList(input.auth) ?? domainAuth,
-      username: template(input.username ?? domainUsername),
-    });
+    const servers = (inputs: readonly ServerInput[], type: ServerType | 'incoming') =>
+      sharedServers(inputs, type, domainUsername, domainAuth);
     const dav = (input: typeof merged.caldav): DavSettings | undefined =>
       input && {
         url: input.url,
@@ -151,17 +163,15 @@ export function resolveConfig(input: {
     const name = merged.provider?.name ?? domain;
     const settings: DomainSettings = {
       domain,
-      aliases,
+      aliases: aliases.length === 0 ? NO_ALIASES : aliases,
       provider: {
         name,
         shortName:
           merged.provider?.shortName ?? (name.length <= 20 ? name : domain.split('.')[0]!.slice(0, 20)),
       },
-      incoming: merged.incoming.map((s) => server(s, s.type)),
-      outgoing: merged.outgoing.map((s) => server(s, 'smtp')),
-      ...(merged.documentation && {
-        documentation: { url: merged.documentation.url, description: merged.documentation.description ?? {} },
-      }),
+      incoming: servers(merged.incoming, 'incoming'),
+      outgoing: servers(merged.outgoing, 'smtp'),
+      ...(merged.documentation && { documentation: sharedDocumentation(merged.documentation) }),
       ...(merged.help && { help: merged.help }),
       ...(merged.webmail && { webmail: merged.webmail }),
       ...(merged.activeSync && { activeSync: { url: merged.activeSync.url } }),
@@ -176,7 +186,7 @@ export function resolveConfig(input: {
         [],
         'a server uses OAuth2 authentication but no "oauth2" block (issuer, scope, authURL, tokenURL) is set',
       );
-      continue;
+      return;
     }
     const davOAuth2 = (['caldav', 'carddav'] as const).find((key) => settings[key]?.auth === 'OAuth2');
     if (davOAuth2 && !settings.oauth2) {
@@ -184,13 +194,17 @@ export function resolveConfig(input: {
         [],
         `${davOAuth2} uses OAuth2 authentication but no "oauth2" block (issuer, scope, authURL, tokenURL) is set`,
       );
-      continue;
+      return;
     }
     for (const warning of domainWarnings(settings)) {
       warnings.push(source.problem([...path, ...warning.path], warning.message, { severity: 'warning' }));
     }
     domains.push(settings);
     origins.set(settings, item);
+  };
+  for (const [position, item] of input.entries.entries()) {
+    if (position % DOMAINS_PER_STEP === DOMAINS_PER_STEP - 1) yield;
+    resolveEntry(item);
   }
 
   const service: ServiceSettings = {
@@ -205,6 +219,7 @@ export function resolveConfig(input: {
     dnsTtl: input.service.dnsTtl ?? DEFAULT_DNS_TTL,
     tlsAllowApex: input.service.tls?.allowApex ?? false,
   };
+  yield;
   for (const warning of dnsWarnings(new DnsContext(domains, service))) {
     const origin = origins.get(warning.domain) as DomainEntrySource;
     warnings.push(
@@ -212,6 +227,55 @@ export function resolveConfig(input: {
     );
   }
   return { domains, service, errors, warnings };
+}
+
+const NO_ALIASES: readonly string[] = Object.freeze([]);
+
+/**
+ * Resolved server lists by input list, login policy and auth. Domains that take their servers from
+ * a profile all hold the same input array, so 100,000 domains of a few profiles share a few lists
+ * instead of each owning copies; renderers can then share what they derive from a list too.
+ */
+const serverListCache = new WeakMap<readonly ServerInput[], Map<string, readonly ServerSettings[]>>();
+
+function sharedServers(
+  inputs: readonly ServerInput[],
+  type: ServerType | 'incoming',
+  domainUsername: string,
+  domainAuth: readonly AuthMethod[],
+): readonly ServerSettings[] {
+  let byPolicy = serverListCache.get(inputs);
+  if (!byPolicy) serverListCache.set(inputs, (byPolicy = new Map()));
+  const key = `${type}\n${domainUsername}\n${domainAuth.join(',')}`;
+  let list = byPolicy.get(key);
+  if (!list) {
+    list = Object.freeze(
+      inputs.map((input): ServerSettings => {
+        const serverType = type === 'incoming' ? (input as { type: ServerType }).type : type;
+        return {
+          type: serverType,
+          host: normalizeDomain(input.host) as string,
+          port: input.port ?? DEFAULT_PORTS[serverType][input.security],
+          security: input.security,
+          auth: toAuthList(input.auth) ?? domainAuth,
+          username: template(input.username ?? domainUsername),
+        };
+      }),
+    );
+    byPolicy.set(key, list);
+  }
+  return list;
+}
+
+const documentationCache = new WeakMap<NonNullable<ProfileInput['documentation']>, DocumentationLink>();
+
+function sharedDocumentation(input: NonNullable<ProfileInput['documentation']>): DocumentationLink {
+  let link = documentationCache.get(input);
+  if (!link) {
+    link = { url: input.url, description: input.description ?? {} };
+    documentationCache.set(input, link);
+  }
+  return link;
 }
 
 /** Later layers replace earlier ones key by key; `provider` is merged so a domain can rename only. */

@@ -1,5 +1,4 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { answerAutodiscoverPost, AUTODISCOVER_PATH, type AnswerMeta } from '../service/answers';
 import { statusOfSnapshot, type ConfigStatus } from '../service/config-holder';
@@ -16,6 +15,7 @@ import { registerOpsRoutes } from './routes/ops';
 import { POX_BODY_LIMIT, registerProtocolRoutes } from './routes/protocols';
 import { registerSettingsPageRoutes } from './routes/settings-page';
 import { registerTlsAskRoute } from './routes/tls-ask';
+import { securityMiddleware } from './security-headers';
 
 export interface AppDeps {
   readonly snapshot: () => Snapshot;
@@ -80,7 +80,7 @@ function baseApp(ctx: AppContext, deps: AppDeps): express.Express {
     deps.observe ??
     createObserver({ logger: ctx.logger, metrics: ctx.metrics, userHashKey: deps.userHashKey });
   app.use(observing(observe));
-  app.use(helmet());
+  app.use(securityMiddleware());
   return app;
 }
 

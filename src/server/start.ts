@@ -2,7 +2,9 @@ import { createServer, type RequestListener, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, createOpsApp } from '../http/app';
+import { createFastPath } from '../http/fast-path';
 import { ServiceMetrics } from '../http/metrics';
+import { createObserver } from '../http/observe';
 import type { ConfigHolder } from '../service/config-holder';
 
 export interface RunningServer {
@@ -35,6 +37,12 @@ export interface StartOptions extends ListenAddress {
   readonly metricsListen?: ListenAddress;
   readonly timeouts?: Timeouts;
   readonly userHashKey?: string;
+  /**
+   * Answer the hot requests (autoconfig GET, Autodiscover POST) before Express, from the same
+   * answers, headers, logs and metrics. Default on; off when rate limiting is on, because the
+   * limit is Express middleware.
+   */
+  readonly fastPath?: boolean;
 }
 
 /** Slow-loris bounds: clients send a few hundred bytes, so seconds are plenty. */
@@ -93,13 +101,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const status = () => holder.status();
   const metrics = new ServiceMetrics(status, { processMetrics: true });
   let draining = false;
+  // One observer for both paths, so a request is logged and counted the same whichever answers it.
+  const observe = createObserver({ logger, metrics, userHashKey: options.userHashKey });
   const common = {
     snapshot: () => holder.snapshot(),
     logger,
     status,
     metrics,
+    observe,
     draining: () => draining,
-    ...(options.userHashKey !== undefined && { userHashKey: options.userHashKey }),
   };
   const app = createApp({
     ...common,
@@ -107,7 +117,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
     ...(options.rateLimitPerMinute !== undefined && { rateLimitPerMinute: options.rateLimitPerMinute }),
   });
-  const main = await listen(app, options, timeouts);
+  const fast =
+    options.fastPath === false || options.rateLimitPerMinute !== undefined
+      ? undefined
+      : createFastPath({
+          snapshot: common.snapshot,
+          observe,
+          onError: (error) => logger.error({ err: error }, 'unhandled error while answering a request'),
+        });
+  const handler: RequestListener = fast ? (req, res) => fast(req, res) || app(req, res) : app;
+  const main = await listen(handler, options, timeouts);
   let ops: Awaited<ReturnType<typeof listen>> | undefined;
   if (options.metricsListen) {
     try {

@@ -5,7 +5,7 @@ import { AUTOCONFIG_CONTENT_TYPE } from '../protocols/mozilla';
 import { parsePoxRequest } from '../protocols/pox-request';
 import { fillPrepared } from '../protocols/prepared-text';
 import { domainFromHost, hostName } from './host';
-import type { Snapshot } from './snapshot';
+import type { PreparedDomain, Snapshot } from './snapshot';
 
 /**
  * The answers of every protocol endpoint as plain data, independent of any HTTP framework, so the
@@ -91,23 +91,34 @@ export function answerAutoconfig(
     );
   }
   const prepared = domain === undefined ? undefined : snapshot.lookup(domain);
-  if (!prepared)
-    return answer(404, TEXT, MESSAGES.unknownDomain, { ...meta, outcome: 'unknown-domain' }, NO_STORE);
-  return answer(
-    200,
-    AUTOCONFIG_CONTENT_TYPE,
-    prepared.autoconfig,
-    {
-      ...meta,
-      outcome: 'ok',
-      domain: prepared.settings.domain,
-      ...(localPart !== undefined && { localPart }),
-    },
-    {
-      'Cache-Control': 'public, max-age=3600',
-    },
-  );
+  if (!prepared) return UNKNOWN_AUTOCONFIG;
+  let ok = autoconfigAnswers.get(prepared);
+  if (!ok) {
+    ok = answer(
+      200,
+      AUTOCONFIG_CONTENT_TYPE,
+      prepared.autoconfig,
+      { ...meta, outcome: 'ok', domain: prepared.settings.domain },
+      { 'Cache-Control': 'public, max-age=3600' },
+    );
+    autoconfigAnswers.set(prepared, ok);
+  }
+  // The answer is shared by all requests for the domain; only the log's hashed login differs.
+  return localPart === undefined ? ok : { ...ok, meta: { ...ok.meta, localPart } };
 }
+
+/**
+ * The autoconfig answers depend only on the config, so each is built once per prepared domain and
+ * the same object is handed out again; a writer may key its own per-answer work on it.
+ */
+const autoconfigAnswers = new WeakMap<PreparedDomain, Answer>();
+const UNKNOWN_AUTOCONFIG = answer(
+  404,
+  TEXT,
+  MESSAGES.unknownDomain,
+  { protocol: 'autoconfig', outcome: 'unknown-domain' },
+  NO_STORE,
+);
 
 /**
  * POX Autodiscover (protocols.md §2.3–§2.7). Every outcome is an Autodiscover document with HTTP
@@ -117,12 +128,11 @@ export function answerAutodiscoverPost(
   snapshot: Snapshot,
   request: { body: Buffer | string; now: Date },
 ): Answer {
-  const stamp = { time: errorTime(request.now), id: snapshot.serverId };
   const error = (code: PoxErrorCode, schema: 'outlook' | 'mobilesync', outcome: string, domain?: string) =>
     answer(
       200,
       AUTODISCOVER_CONTENT_TYPE,
-      renderPoxError(code, stamp),
+      renderPoxError(code, { time: errorTime(request.now), id: snapshot.serverId }),
       {
         protocol: schema === 'mobilesync' ? 'mobilesync' : 'autodiscover',
         outcome,

@@ -97,7 +97,7 @@ export class ConfigHolder {
       this.lastAttempt = { at, ok: false };
       return { ok: false, generation: this.current.generation, errors, warnings: result.warnings };
     }
-    this.current = new Snapshot(result.config, this.current.generation + 1, at);
+    this.current = await Snapshot.build(result.config, this.current.generation + 1, at);
     this.lastAttempt = { at, ok: true };
     return { ok: true, generation: this.current.generation, errors: [], warnings: result.config.warnings };
   }

@@ -1,15 +1,16 @@
+import { LRUCache } from 'lru-cache';
 import type { LoadedConfig } from '../config/load';
+import type { DomainSettings, ServerSettings, ServiceSettings } from '../core/settings';
+import { DnsContext, domainZones, type ZoneRecords } from '../dns/records';
 import { prepareDomainPage, type DomainPageFacts } from '../pages/domain-facts';
 import { prepareAppleProfile } from '../protocols/apple';
 import type { ProfileSigner } from '../protocols/apple-signing';
-import { prepareAutodiscoverJson, type PreparedAutodiscoverJson } from '../protocols/autodiscover-json';
-import type { DomainSettings, ServiceSettings } from '../core/settings';
 import { serverId } from '../protocols/autodiscover-error';
+import { prepareAutodiscoverJson, type PreparedAutodiscoverJson } from '../protocols/autodiscover-json';
 import { renderAutoconfig } from '../protocols/mozilla';
 import { prepareMobileSyncResponse } from '../protocols/mobilesync';
 import { prepareOutlookResponse } from '../protocols/outlook';
 import type { PreparedText } from '../protocols/prepared-text';
-import { DnsContext, domainZones, type ZoneRecords } from '../dns/records';
 import { CERTIFICATE_PREFIXES } from './tls-ask';
 
 /** Everything the answers for one domain need that does not depend on the request. */
@@ -27,12 +28,28 @@ export interface PreparedDomain {
 }
 
 /**
+ * How many domains keep their prepared answers between requests. Clients set up a few domains at
+ * a time, so a recently used set serves nearly every request from memory, while a scan over all
+ * 100,000 domains of a hoster cannot grow the process without bound (about 2 KB per domain).
+ */
+export const PREPARED_DOMAINS_KEPT = 10_000;
+
+/**
  * An immutable view of one loaded config: the domain index plus the prepared answers. A reload
  * builds a new snapshot and swaps it in; requests keep the snapshot they started with.
  */
 export class Snapshot {
-  private readonly index = new Map<string, DomainSettings>();
-  private readonly prepared = new Map<DomainSettings, PreparedDomain>();
+  private readonly index: ReadonlyMap<string, DomainSettings>;
+  private readonly prepared: LRUCache<DomainSettings, PreparedDomain>;
+  /**
+   * The Outlook and ActiveSync documents name no domain, only servers and login policies, so all
+   * domains that share resolved server lists (every domain of a profile) share one prepared text.
+   */
+  private readonly outlook = new Map<
+    readonly ServerSettings[],
+    Map<readonly ServerSettings[], PreparedText>
+  >();
+  private readonly mobilesync = new Map<string, PreparedText | undefined>();
   private readonly zones = new Map<DomainSettings, readonly ZoneRecords[]>();
   private dnsContext: DnsContext | undefined;
   readonly service: ServiceSettings;
@@ -46,15 +63,31 @@ export class Snapshot {
     config: Pick<LoadedConfig, 'domains' | 'service' | 'signer'>,
     readonly generation = 1,
     readonly loadedAt = new Date(),
+    options: { preparedDomainsKept?: number; index?: ReadonlyMap<string, DomainSettings> } = {},
   ) {
     this.service = config.service;
     this.domains = config.domains;
-    for (const settings of config.domains) {
-      this.index.set(settings.domain, settings);
-      for (const alias of settings.aliases) this.index.set(alias, settings);
-    }
-    this.signer = config.signer;
+    this.index = options.index ?? addToIndex(new Map(), config.domains, 0, config.domains.length);
+    this.prepared = new LRUCache({ max: options.preparedDomainsKept ?? PREPARED_DOMAINS_KEPT });
     this.serverId = serverId(config.service.publicHost ?? 'mail-autoconf');
+    this.signer = config.signer;
+  }
+
+  /**
+   * A snapshot built in slices, for a server that swaps configs while it answers: indexing 100,000
+   * domains in one go would hold the event loop for tens of milliseconds.
+   */
+  static async build(
+    config: Pick<LoadedConfig, 'domains' | 'service' | 'signer'>,
+    generation: number,
+    loadedAt: Date,
+  ): Promise<Snapshot> {
+    const index = new Map<string, DomainSettings>();
+    for (let from = 0; from < config.domains.length; from += DOMAINS_PER_SLICE) {
+      addToIndex(index, config.domains, from, from + DOMAINS_PER_SLICE);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return new Snapshot(config, generation, loadedAt, { index });
   }
 
   /** Number of names answered (domains and aliases). */
@@ -85,9 +118,8 @@ export class Snapshot {
   }
 
   /**
-   * The prepared answers for a domain or alias. They are rendered on first use and kept for the
-   * life of the snapshot, so a 100,000-domain config loads without rendering every domain up front
-   * and each domain is still rendered at most once per load.
+   * The prepared answers for a domain or alias. They are rendered on first use rather than at load,
+   * so a 100,000-domain config starts in seconds, and kept for the recently used domains.
    */
   lookup(domain: string): PreparedDomain | undefined {
     const settings = this.index.get(domain);
@@ -96,9 +128,9 @@ export class Snapshot {
     if (!prepared) {
       prepared = {
         settings,
-        autoconfig: Buffer.from(renderAutoconfig(settings), 'utf8'),
-        outlook: prepareOutlookResponse(settings),
-        mobilesync: prepareMobileSyncResponse(settings),
+        autoconfig: ownBuffer(renderAutoconfig(settings)),
+        outlook: this.outlookFor(settings),
+        mobilesync: this.mobilesyncFor(settings),
         page: prepareDomainPage(settings, this.service),
         autodiscoverJson: prepareAutodiscoverJson(settings, this.service),
         appleProfile: prepareAppleProfile(settings),
@@ -123,4 +155,46 @@ export class Snapshot {
     }
     return zones;
   }
+
+  private outlookFor(settings: DomainSettings): PreparedText {
+    let byOutgoing = this.outlook.get(settings.incoming);
+    if (!byOutgoing) this.outlook.set(settings.incoming, (byOutgoing = new Map()));
+    let text = byOutgoing.get(settings.outgoing);
+    if (!text) byOutgoing.set(settings.outgoing, (text = prepareOutlookResponse(settings)));
+    return text;
+  }
+
+  private mobilesyncFor(settings: DomainSettings): PreparedText | undefined {
+    const url = settings.activeSync?.url;
+    if (url === undefined) return undefined;
+    if (!this.mobilesync.has(url)) this.mobilesync.set(url, prepareMobileSyncResponse(settings));
+    return this.mobilesync.get(url);
+  }
+}
+
+const DOMAINS_PER_SLICE = 10_000;
+
+function addToIndex(
+  index: Map<string, DomainSettings>,
+  domains: readonly DomainSettings[],
+  from: number,
+  to: number,
+): Map<string, DomainSettings> {
+  for (let i = from; i < Math.min(to, domains.length); i++) {
+    const settings = domains[i] as DomainSettings;
+    index.set(settings.domain, settings);
+    for (const alias of settings.aliases) index.set(alias, settings);
+  }
+  return index;
+}
+
+/**
+ * A buffer of its own for a long-lived document. Small `Buffer.from` results are slices of shared
+ * 8 KiB pool slabs, and one kept slice keeps its whole slab alive: thousands of cached 1.5 KiB
+ * documents would then hold several times their size.
+ */
+function ownBuffer(text: string): Buffer {
+  const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+  buffer.write(text, 'utf8');
+  return buffer;
 }

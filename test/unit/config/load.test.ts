@@ -197,6 +197,33 @@ auth: [password-cleartext, kerberos]
     ]);
   });
 
+  it('reads anchors and aliases, and gives the same settings whichever YAML reader was used', () => {
+    const profiles = `profiles:
+  p:
+    incoming: [{ type: imap, host: mail.example.net, security: tls }]
+    outgoing: [&smtp { host: mail.example.net, security: starttls }]
+  q:
+    extends: p
+    outgoing: [SMTP, { host: backup.example.net, security: tls }]
+`;
+    const domains = `defaults: { extends: p }
+domains:
+  - a.example
+  - { domain: b.example, extends: q, username: localpart }
+`;
+    const withAlias = loadInline({ 'p.yaml': profiles.replace('SMTP', '*smtp'), 'd.yaml': domains });
+    expect(withAlias.domains[1]?.outgoing.map((s) => [s.host, s.port, s.username])).toEqual([
+      ['mail.example.net', 587, '%EMAILLOCALPART%'],
+      ['backup.example.net', 465, '%EMAILLOCALPART%'],
+    ]);
+    // A '*' in a comment sends a file to the position-aware reader; the settings must not change.
+    const inline = profiles.replace('SMTP', '{ host: mail.example.net, security: starttls }');
+    const fast = loadInline({ 'p.yaml': inline, 'd.yaml': domains });
+    const slow = loadInline({ 'p.yaml': `${inline}# *\n`, 'd.yaml': `${domains}# *\n` });
+    expect(slow.domains).toEqual(fast.domains);
+    expect(fast.domains).toEqual(withAlias.domains);
+  });
+
   it('refuses YAML alias bombs instead of expanding them', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 12; i++)
