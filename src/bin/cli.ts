@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import pino from 'pino';
 import { run } from '../cli/run';
 
 // The only place that touches the process: signals, exit code, real streams.
@@ -13,6 +14,8 @@ run(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   waitForStop,
+  // Asynchronous and batched: pino flushes what is left when the process exits.
+  logDestination: () => pino.destination({ dest: 1, sync: false, minLength: 4096 }),
   onReloadSignal: (listener) => process.on('SIGHUP', listener),
 }).then(
   (code) => {

@@ -6,6 +6,11 @@ export interface CliIo {
   readonly cwd: string;
   /** Resolves when the process is asked to stop (SIGTERM/SIGINT); only `serve` waits for it. */
   readonly waitForStop?: () => Promise<string>;
+  /**
+   * A buffered destination for the server's log (standard output), flushed on demand and at exit;
+   * without it `serve` writes each line to `stdout` as it comes.
+   */
+  readonly logDestination?: () => { write(line: string): unknown; flush(): unknown };
   /** Calls back on SIGHUP; only `serve` uses it. */
   readonly onReloadSignal?: (listener: () => void) => void;
 }

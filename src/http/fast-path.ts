@@ -50,7 +50,9 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   const observe = deps.observe;
 
   // Autoconfig answers are reused objects (see answers.ts), so their header lists are built once.
-  const headerLists = new WeakMap<Answer, string[]>();
+  // Keyed by the headers object: a per-request copy of a shared answer (say, with the login's local
+  // part added to its log meta) still shares the headers, and so the list.
+  const headerLists = new WeakMap<Answer['headers'], string[]>();
   const headerList = (answer: Answer) => {
     const own = answer.headers;
     const names = Object.keys(own);
@@ -69,10 +71,10 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     startedAt: bigint,
     reused: boolean,
   ) => {
-    let headers = reused ? headerLists.get(answer) : undefined;
+    let headers = reused ? headerLists.get(answer.headers) : undefined;
     if (!headers) {
       headers = headerList(answer);
-      if (reused) headerLists.set(answer, headers);
+      if (reused) headerLists.set(answer.headers, headers);
     }
     if (answer.headers['Content-Length'] === undefined) {
       // Headers set one by one and the body given to end(): Node adds Content-Length itself, at

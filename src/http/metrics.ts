@@ -12,6 +12,9 @@ export class ServiceMetrics {
   readonly registry = new Registry();
   readonly requests: Counter<RequestLabels>;
   readonly duration: Histogram<'protocol'>;
+  // Children per label set: looking labels up by object on every request costs more than the count.
+  private readonly requestChildren = new Map<string, { inc(): void }>();
+  private readonly durationChildren = new Map<string, { observe(value: number): void }>();
 
   constructor(status: () => ConfigStatus, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -65,5 +68,25 @@ export class ServiceMetrics {
       'Errors found by the last reload attempt (0 when it succeeded).',
       (s) => s.lastErrors.length,
     );
+  }
+
+  /** Counts one answered request. The label values come from fixed sets, never from requests. */
+  countRequest(protocol: string, outcome: string, status: number): void {
+    const key = `${protocol}\n${outcome}\n${status}`;
+    let child = this.requestChildren.get(key);
+    if (!child) {
+      child = this.requests.labels(protocol, outcome, String(status));
+      this.requestChildren.set(key, child);
+    }
+    child.inc();
+  }
+
+  observeDuration(protocol: string, seconds: number): void {
+    let child = this.durationChildren.get(protocol);
+    if (!child) {
+      child = this.duration.labels(protocol);
+      this.durationChildren.set(protocol, child);
+    }
+    child.observe(seconds);
   }
 }

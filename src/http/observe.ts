@@ -81,8 +81,8 @@ export function createObserver(deps: {
     const finished = res.writableFinished;
     const outcome = finished ? (meta?.outcome ?? outcomeOf(res.statusCode, true)) : outcomeOf(0, false);
     const status = res.statusCode;
-    deps.metrics?.requests.inc({ protocol, outcome, status: String(status) });
-    deps.metrics?.duration.observe({ protocol }, seconds);
+    deps.metrics?.countRequest(protocol, outcome, status);
+    deps.metrics?.observeDuration(protocol, seconds);
     if (!deps.logger) return;
     const agent = req.headers['user-agent'];
     // Headers are picked one by one: Authorization (which Thunderbird sends unasked) never gets near a log.

@@ -1,9 +1,12 @@
-import type { DomainSettings, Security, ServerSettings, ServerType, ServiceSettings } from '../core/settings';
+import type { DomainSettings, ServerSettings, ServiceSettings } from '../core/settings';
+import type { RecordData } from '../dns/record';
+import type { ZoneRecords } from '../dns/records';
+import { absolute, rdataText } from '../dns/zonefile';
 import { AUTOCONFIG_PATHS, AUTODISCOVER_PATH } from '../service/answers';
 
 export interface DnsFact {
   readonly name: string;
-  readonly type: 'CNAME' | 'SRV';
+  readonly type: RecordData['type'];
   readonly value: string;
 }
 
@@ -23,47 +26,28 @@ export interface DomainPageFacts {
 }
 
 /**
- * RFC 6186 / RFC 8314 service labels (protocols.md §3.2). Unencrypted servers get none: publishing
- * them would invite clients to send passwords in clear.
+ * The page shows the records `mail-autoconf dns` prints for the domain's own zone (not its
+ * aliases'), so the page and the zone file can never disagree. "Not available" SRV records are left
+ * out: they tell clients what not to try, which is no help to a person reading the page.
  */
-const SRV_LABELS = {
-  imap: { tls: '_imaps._tcp', starttls: '_imap._tcp', none: undefined },
-  pop3: { tls: '_pop3s._tcp', starttls: '_pop3._tcp', none: undefined },
-  smtp: { tls: '_submissions._tcp', starttls: '_submission._tcp', none: undefined },
-} as const satisfies Record<ServerType, Record<Security, string | undefined>>;
-
-/** Lower SRV priority = preferred; steps of 10 leave room for admins to slot records in between. */
-const PRIORITY_STEP = 10;
-
-function srvFacts(domain: string, servers: readonly ServerSettings[]): DnsFact[] {
-  return servers.flatMap((server, index) => {
-    const label = SRV_LABELS[server.type][server.security];
-    if (label === undefined) return [];
-    return [
-      {
-        name: `${label}.${domain}.`,
-        type: 'SRV' as const,
-        value: `${index * PRIORITY_STEP} 1 ${server.port} ${server.host}.`,
-      },
-    ];
-  });
-}
-
-export function prepareDomainPage(settings: DomainSettings, service: ServiceSettings): DomainPageFacts {
+export function prepareDomainPage(
+  settings: DomainSettings,
+  service: ServiceSettings,
+  zones: readonly ZoneRecords[],
+): DomainPageFacts {
   const { domain } = settings;
   const incoming = [
     ...settings.incoming.filter((server) => server.type === 'imap'),
     ...settings.incoming.filter((server) => server.type !== 'imap'),
   ];
-  const cnameTarget = service.publicHost;
-  const cnames: DnsFact[] =
-    cnameTarget === undefined
-      ? []
-      : ['autoconfig', 'autodiscover'].map((label) => ({
-          name: `${label}.${domain}.`,
-          type: 'CNAME' as const,
-          value: `${cnameTarget}.`,
-        }));
+  const own = zones.find((zone) => zone.zone === domain);
+  const dnsFacts = (own?.records ?? [])
+    .filter((record) => !(record.data.type === 'SRV' && record.data.port === 0))
+    .map((record) => ({
+      name: absolute(record.name),
+      type: record.data.type,
+      value: rdataText(record.data),
+    }));
   const [subdomainPath, wellKnownPath] = AUTOCONFIG_PATHS;
   return {
     incoming,
@@ -71,7 +55,7 @@ export function prepareDomainPage(settings: DomainSettings, service: ServiceSett
     hasImap: incoming.some((server) => server.type === 'imap'),
     autoconfigUrls: [`https://autoconfig.${domain}${subdomainPath}`, `https://${domain}${wellKnownPath}`],
     autodiscoverUrl: `https://autodiscover.${domain}${AUTODISCOVER_PATH}`,
-    cnameTarget,
-    dnsFacts: [...cnames, ...srvFacts(domain, incoming), ...srvFacts(domain, settings.outgoing)],
+    cnameTarget: service.publicHost,
+    dnsFacts,
   };
 }

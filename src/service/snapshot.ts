@@ -131,7 +131,8 @@ export class Snapshot {
         autoconfig: ownBuffer(renderAutoconfig(settings)),
         outlook: this.outlookFor(settings),
         mobilesync: this.mobilesyncFor(settings),
-        page: prepareDomainPage(settings, this.service),
+        // Not through dnsZones(): that keeps every domain's zones, this stays within the LRU.
+        page: prepareDomainPage(settings, this.service, domainZones(settings, this.dns)),
         autodiscoverJson: prepareAutodiscoverJson(settings, this.service),
         appleProfile: prepareAppleProfile(settings),
       };

@@ -75,6 +75,35 @@ function settingsFrom(options: ServeOptions, io: CliIo) {
   };
 }
 
+/** How long a request log line may wait in the buffer at most. */
+const LOG_FLUSH_MS = 1_000;
+
+/**
+ * The server's logger. Request lines, one per request, are written through a buffer (when the bin
+ * provides one) so that logging does not cost a system call per request; every other line
+ * (start, reload, shutdown, errors) is flushed at once, because an admin or a supervisor waits for
+ * it. What is buffered is flushed at least once a second and when the process exits.
+ */
+function serverLogger(io: CliIo, level: string): pino.Logger {
+  const buffered = io.logDestination?.();
+  const destination = buffered ?? (io.stdout as unknown as pino.DestinationStream);
+  const logger = pino(
+    {
+      base: { service: 'mail-autoconf' },
+      level,
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args);
+          if (buffered && args[1] !== 'request') buffered.flush();
+        },
+      },
+    },
+    destination,
+  );
+  if (buffered) setInterval(() => buffered.flush(), LOG_FLUSH_MS).unref();
+  return logger;
+}
+
 export function registerServe(program: Command, io: CliIo): void {
   program
     .command('serve')
@@ -106,10 +135,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--log-level <level>', `${LOG_LEVELS.join('|')} ($MAIL_AUTOCONF_LOG_LEVEL; default info)`)
     .action(async (options: ServeOptions) => {
       const settings = settingsFrom(options, io);
-      const logger = pino(
-        { base: { service: 'mail-autoconf' }, level: settings.logLevel },
-        io.stdout as unknown as pino.DestinationStream,
-      );
+      const logger = serverLogger(io, settings.logLevel);
       const { dir, bundled } = resolveConfigDir(options.config, io);
       const config = await loadOrExit(dir, io);
       if (bundled) logger.warn({ dir }, 'no ./config and no --config: serving the bundled example config');

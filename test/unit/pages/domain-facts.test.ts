@@ -1,20 +1,28 @@
 import { prepareDomainPage } from '../../../src/pages/domain-facts';
+import { Snapshot } from '../../../src/service/snapshot';
 import { loadExample, loadInline } from '../../helpers/example';
 
 describe('domain facts for the settings page', () => {
-  it('derives the CNAMEs to the public host and RFC 6186/8314 SRV records, preferred first', async () => {
+  it('shows the records `dns` prints for the domain’s own zone, without "not available" ones', async () => {
     const config = await loadExample();
-    const settings = config.domains.find((domain) => domain.domain === 'example.com');
+    const snapshot = new Snapshot(config);
+    const settings = snapshot.settings('example.com');
     if (!settings) throw new Error('example.com missing from the example config');
-    const facts = prepareDomainPage(settings, config.service);
-    expect(facts.dnsFacts).toEqual([
-      { name: 'autoconfig.example.com.', type: 'CNAME', value: 'autoconfig.hosting.example.' },
-      { name: 'autodiscover.example.com.', type: 'CNAME', value: 'autoconfig.hosting.example.' },
-      { name: '_imaps._tcp.example.com.', type: 'SRV', value: '0 1 993 imap.example.com.' },
-      { name: '_pop3s._tcp.example.com.', type: 'SRV', value: '10 1 995 pop.example.com.' },
-      { name: '_submissions._tcp.example.com.', type: 'SRV', value: '0 1 465 smtp.example.com.' },
-      { name: '_submission._tcp.example.com.', type: 'SRV', value: '10 1 587 smtp.example.com.' },
-    ]);
+    const facts = prepareDomainPage(settings, config.service, snapshot.dnsZones(settings));
+    const values = facts.dnsFacts.map((fact) => `${fact.name} ${fact.type} ${fact.value}`);
+    expect(values).toEqual(
+      expect.arrayContaining([
+        'autoconfig.example.com. CNAME autoconfig.hosting.example.',
+        'autodiscover.example.com. CNAME autoconfig.hosting.example.',
+        '_imaps._tcp.example.com. SRV 0 1 993 imap.example.com.',
+        '_pop3s._tcp.example.com. SRV 10 1 995 pop.example.com.',
+        '_submissions._tcp.example.com. SRV 0 1 465 smtp.example.com.',
+        '_submission._tcp.example.com. SRV 10 1 587 smtp.example.com.',
+        '_autodiscover._tcp.example.com. SRV 0 0 443 autoconfig.hosting.example.',
+      ]),
+    );
+    expect(values.filter((value) => / SRV \d+ \d+ 0 \.$/.test(value))).toEqual([]);
+    expect(values.every((value) => value.includes('example.com.'))).toBe(true);
     expect(facts.autoconfigUrls).toEqual([
       'https://autoconfig.example.com/mail/config-v1.1.xml',
       'https://example.com/.well-known/autoconfig/mail/config-v1.1.xml',
@@ -22,21 +30,22 @@ describe('domain facts for the settings page', () => {
     expect(facts.hasImap).toBe(true);
   });
 
-  it('publishes no SRV record for an unencrypted server and no CNAME without a public host', () => {
+  it('has no CNAME without a public host, and no IMAP when the domain offers none', () => {
     const config = loadInline({
       'plain.yaml': `
 domain: plain.example
 incoming:
-  - { type: pop3, host: pop.plain.example, security: none }
-  - { type: pop3, host: pop.plain.example, security: starttls }
-outgoing: [{ type: smtp, host: smtp.plain.example, security: none }]
+  - { type: pop3, host: pop.provider.example, security: starttls }
+outgoing: [{ type: smtp, host: smtp.provider.example, security: starttls }]
 `,
     });
-    const [settings] = config.domains;
+    const snapshot = new Snapshot(config);
+    const settings = snapshot.settings('plain.example');
     if (!settings) throw new Error('no domain loaded');
-    const facts = prepareDomainPage(settings, config.service);
-    expect(facts.dnsFacts).toEqual([
-      { name: '_pop3._tcp.plain.example.', type: 'SRV', value: '10 1 110 pop.plain.example.' },
+    const facts = prepareDomainPage(settings, config.service, snapshot.dnsZones(settings));
+    expect(facts.dnsFacts.map((fact) => `${fact.name} ${fact.type} ${fact.value}`)).toEqual([
+      '_submission._tcp.plain.example. SRV 0 1 587 smtp.provider.example.',
+      '_pop3._tcp.plain.example. SRV 0 1 110 pop.provider.example.',
     ]);
     expect(facts.cnameTarget).toBeUndefined();
     expect(facts.hasImap).toBe(false);
