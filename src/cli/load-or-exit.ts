@@ -6,17 +6,26 @@ import { CliExit, type CliIo } from './io';
 export async function loadOrExit(
   dir: string,
   io: CliIo,
-  options: { quietWarnings?: boolean } = {},
+  options: { quietWarnings?: boolean; warningLimit?: number } = {},
 ): Promise<LoadedConfig> {
   let result;
   try {
-    result = await loadConfigDir(dir, { displayBase: io.cwd });
+    result = await loadConfigDir(dir, {
+      displayBase: io.cwd,
+      ...(options.warningLimit !== undefined && { warningLimit: options.warningLimit }),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliExit(1, `cannot read config directory ${dir}${code ? ` (${code})` : ''}`);
   }
   const warnings = result.ok ? result.config.warnings : result.warnings;
-  if (!options.quietWarnings) for (const warning of warnings) io.stderr.write(`${formatProblem(warning)}\n`);
+  const notShown = result.ok ? result.config.warningsNotShown : result.warningsNotShown;
+  if (!options.quietWarnings) {
+    for (const warning of warnings) io.stderr.write(`${formatProblem(warning)}\n`);
+    if (notShown > 0) {
+      io.stderr.write(`…and ${notShown} more warnings: \`mail-autoconf validate ${dir}\` lists them all\n`);
+    }
+  }
   if (!result.ok) {
     for (const error of result.errors) io.stderr.write(`${formatProblem(error)}\n`);
     throw new CliExit(1, `${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${dir}`);

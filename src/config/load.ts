@@ -21,12 +21,20 @@ export interface LoadedConfig {
   readonly service: ServiceSettings;
   readonly files: readonly string[];
   readonly warnings: readonly ConfigProblem[];
+  /** Warnings beyond the requested limit: counted, not listed. */
+  readonly warningsNotShown: number;
   /** Present when `service.signing` is set: signs Apple configuration profiles. */
   readonly signer?: ProfileSigner;
 }
 
 export type LoadResult =
-  { ok: true; config: LoadedConfig } | { ok: false; errors: ConfigProblem[]; warnings: ConfigProblem[] };
+  | { ok: true; config: LoadedConfig }
+  | { ok: false; errors: ConfigProblem[]; warnings: ConfigProblem[]; warningsNotShown: number };
+
+/** Where signing files are read from, and how many warnings to locate (default: all). */
+export interface LoadOptions extends SigningFiles {
+  readonly warningLimit?: number;
+}
 
 export interface ConfigText {
   /** Name used in messages (a path relative to where the admin runs the command). */
@@ -49,7 +57,7 @@ export async function listConfigFiles(dir: string): Promise<string[]> {
 /** Reads and validates a config directory. Never throws for bad content; only for an unreadable dir. */
 export async function loadConfigDir(
   dir: string,
-  options: { displayBase?: string } = {},
+  options: { displayBase?: string; warningLimit?: number } = {},
 ): Promise<LoadResult> {
   const files = await listConfigFiles(dir);
   const base = options.displayBase ?? process.cwd();
@@ -66,9 +74,13 @@ export async function loadConfigDir(
         { severity: 'error', file: dir, line: 1, col: 1, path: '', message: 'no .yaml or .yml files found' },
       ],
       warnings: [],
+      warningsNotShown: 0,
     };
   }
-  return loadConfigTextsInSlices(texts, { baseDir: dir });
+  return loadConfigTextsInSlices(texts, {
+    baseDir: dir,
+    ...(options.warningLimit !== undefined && { warningLimit: options.warningLimit }),
+  });
 }
 
 /**
@@ -77,7 +89,7 @@ export async function loadConfigDir(
  */
 export function loadConfigTexts(
   texts: readonly ConfigText[],
-  files: SigningFiles = { baseDir: process.cwd() },
+  files: LoadOptions = { baseDir: process.cwd() },
 ): LoadResult {
   const steps = loadSteps(texts, files);
   for (;;) {
@@ -93,7 +105,7 @@ export function loadConfigTexts(
  */
 export async function loadConfigTextsInSlices(
   texts: readonly ConfigText[],
-  files: SigningFiles = { baseDir: process.cwd() },
+  files: LoadOptions = { baseDir: process.cwd() },
 ): Promise<LoadResult> {
   const steps = loadSteps(texts, files);
   for (;;) {
@@ -104,7 +116,7 @@ export async function loadConfigTextsInSlices(
 }
 
 /** The loader as a generator that pauses (yields) after each file and each slice of domains. */
-function* loadSteps(texts: readonly ConfigText[], files: SigningFiles): Generator<void, LoadResult> {
+function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator<void, LoadResult> {
   const errors: ConfigProblem[] = [];
   const profiles: ProfileSource[] = [];
   const entries: DomainEntrySource[] = [];
@@ -175,7 +187,12 @@ function* loadSteps(texts: readonly ConfigText[], files: SigningFiles): Generato
     });
   }
 
-  const resolved = yield* resolveSteps({ profiles, entries, service: service?.value ?? {} });
+  const resolved = yield* resolveSteps({
+    profiles,
+    entries,
+    service: service?.value ?? {},
+    ...(files.warningLimit !== undefined && { warningLimit: files.warningLimit }),
+  });
   errors.push(...resolved.errors);
   const warnings = [...resolved.warnings];
   let signer: ProfileSigner | undefined;
@@ -185,7 +202,9 @@ function* loadSteps(texts: readonly ConfigText[], files: SigningFiles): Generato
     warnings.push(...signing.warnings);
     signer = signing.signer;
   }
-  if (errors.length > 0) return { ok: false, errors: sortProblems(errors), warnings: sortProblems(warnings) };
+  const { warningsNotShown } = resolved;
+  if (errors.length > 0)
+    return { ok: false, errors: sortProblems(errors), warnings: sortProblems(warnings), warningsNotShown };
   return {
     ok: true,
     config: {
@@ -193,6 +212,7 @@ function* loadSteps(texts: readonly ConfigText[], files: SigningFiles): Generato
       service: resolved.service,
       files: texts.map((t) => t.file),
       warnings: sortProblems(warnings),
+      warningsNotShown,
       ...(signer && { signer }),
     },
   };

@@ -44,6 +44,8 @@ type ResolveInput = {
   profiles: readonly ProfileSource[];
   entries: readonly DomainEntrySource[];
   service: ServiceInput;
+  /** Warnings located (file:line:col) at most; the rest are only counted. Default: all. */
+  warningLimit?: number;
 };
 
 type Resolved = {
@@ -51,6 +53,8 @@ type Resolved = {
   service: ServiceSettings;
   errors: ConfigProblem[];
   warnings: ConfigProblem[];
+  /** Warnings found beyond `warningLimit`, not located. */
+  warningsNotShown: number;
 };
 
 /**
@@ -72,6 +76,15 @@ const DOMAINS_PER_STEP = 2000;
 export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
+  // Locating a problem builds the positioned YAML document of its file, which for a hoster's
+  // thousands of similar warnings would cost more than the whole load; a server at start-up needs
+  // only the first few.
+  const warningLimit = input.warningLimit ?? Infinity;
+  let warningsNotShown = 0;
+  const warn = (source: YamlSource, path: PathSegment[], message: string) => {
+    if (warnings.length < warningLimit) warnings.push(source.problem(path, message, { severity: 'warning' }));
+    else warningsNotShown++;
+  };
 
   const profiles = new Map<string, ProfileSource>();
   for (const profile of input.profiles) {
@@ -197,7 +210,7 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
       return;
     }
     for (const warning of domainWarnings(settings)) {
-      warnings.push(source.problem([...path, ...warning.path], warning.message, { severity: 'warning' }));
+      warn(source, [...path, ...warning.path], warning.message);
     }
     domains.push(settings);
     origins.set(settings, item);
@@ -222,11 +235,9 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
   yield;
   for (const warning of dnsWarnings(new DnsContext(domains, service))) {
     const origin = origins.get(warning.domain) as DomainEntrySource;
-    warnings.push(
-      origin.source.problem([...origin.path, ...warning.path], warning.message, { severity: 'warning' }),
-    );
+    warn(origin.source, [...origin.path, ...warning.path], warning.message);
   }
-  return { domains, service, errors, warnings };
+  return { domains, service, errors, warnings, warningsNotShown };
 }
 
 const NO_ALIASES: readonly string[] = Object.freeze([]);

@@ -2,6 +2,12 @@ import { loadConfigDir, type LoadedConfig } from '../config/load';
 import { formatProblem, type ConfigProblem } from '../config/problems';
 import { Snapshot } from './snapshot';
 
+/**
+ * Warnings a reload reports (in its log lines); the config is checked in full all the same. Locating
+ * thousands of a hoster's similar warnings would hold a reload up for seconds.
+ */
+const RELOAD_WARNING_LIMIT = 20;
+
 export interface ReloadOutcome {
   readonly ok: boolean;
   readonly generation: number;
@@ -80,13 +86,14 @@ export class ConfigHolder {
     let result;
     try {
       // Relative names: these errors are shown on /readyz, which must not reveal server paths.
-      result = await loadConfigDir(this.dir, { displayBase: this.dir });
+      result = await loadConfigDir(this.dir, { displayBase: this.dir, warningLimit: RELOAD_WARNING_LIMIT });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
       result = {
         ok: false as const,
         errors: [this.problem(`cannot read the config directory (${code})`)],
         warnings: [],
+        warningsNotShown: 0,
       };
     }
     if (!result.ok) {

@@ -75,6 +75,12 @@ function settingsFrom(options: ServeOptions, io: CliIo) {
   };
 }
 
+/**
+ * Warnings `serve` prints at start; `validate` prints them all. A hoster's config can hold thousands
+ * of the same warning, and locating each one would slow the start down several times over.
+ */
+export const SERVE_WARNING_LIMIT = 20;
+
 /** How long a request log line may wait in the buffer at most. */
 const LOG_FLUSH_MS = 1_000;
 
@@ -137,7 +143,7 @@ export function registerServe(program: Command, io: CliIo): void {
       const settings = settingsFrom(options, io);
       const logger = serverLogger(io, settings.logLevel);
       const { dir, bundled } = resolveConfigDir(options.config, io);
-      const config = await loadOrExit(dir, io);
+      const config = await loadOrExit(dir, io, { warningLimit: SERVE_WARNING_LIMIT });
       if (bundled) logger.warn({ dir }, 'no ./config and no --config: serving the bundled example config');
       const holder = ConfigHolder.fromConfig(dir, config);
       const { host, port } = settings;

@@ -258,3 +258,22 @@ outgoing:
     ]);
   });
 });
+
+describe('warning limit', () => {
+  it('locates at most warningLimit warnings and counts the rest', () => {
+    const text = `domain: example.com
+incoming:
+  - { type: imap, host: imap.provider.example, security: none }
+  - { type: pop3, host: pop.provider.example, security: none }
+outgoing:
+  - { type: smtp, host: smtp.provider.example, port: 587, security: tls }
+`;
+    const all = loadConfigTexts([{ file: 'a.yaml', text }]);
+    const limited = loadConfigTexts([{ file: 'a.yaml', text }], { baseDir: '.', warningLimit: 1 });
+    if (!all.ok || !limited.ok) throw new Error('config should load');
+    expect(all.config.warnings).toHaveLength(3);
+    expect(all.config.warningsNotShown).toBe(0);
+    expect(limited.config.warnings).toEqual([all.config.warnings[0]]);
+    expect(limited.config.warningsNotShown).toBe(2);
+  });
+});
