@@ -1,16 +1,11 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { packageDir } from '../package-dir';
 import type { CliIo } from './io';
 
 /** The example config shipped inside the package (…/config next to package.json). */
 export function bundledConfigDir(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return join(dir, 'config');
+  return join(packageDir(), 'config');
 }
 
 /**

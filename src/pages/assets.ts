@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageDir } from '../package-dir';
 
 export interface PageAsset {
   /** Path the asset is served at; it contains a hash of the content, so it may be cached for a year. */
@@ -16,15 +17,8 @@ export interface PageAssets {
 
 export const ASSET_PREFIX = '/assets/';
 
-/** The `assets/` directory next to package.json, found the same way from src/ (tests) and dist/src/. */
 function assetsDir(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return join(dir, 'assets');
+  return join(packageDir(), 'assets');
 }
 
 function load(file: string, contentType: string): PageAsset {

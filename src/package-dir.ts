@@ -1,0 +1,17 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * The directory of this package's package.json, found by walking up from the compiled or source
+ * file, so files shipped beside it (`config/`, `assets/`) are found from `src/` (tests), from
+ * `dist/src/` and from an installed package alike.
+ */
+export function packageDir(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return dir;
+}
