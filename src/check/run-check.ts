@@ -1,6 +1,6 @@
 import type { EmailAddress } from '../core/address';
 import { poxRequest } from '../protocols/pox-client-request';
-import { AUTODISCOVER_SRV } from '../dns/records';
+import { AUTODISCOVER_SRV, domainZones } from '../dns/records';
 import {
   answerAutoconfig,
   answerAutodiscoverPost,
@@ -46,7 +46,7 @@ export async function checkDomain(
   const zoneName = address.domain;
   const settings = snapshot.settings(zoneName);
   if (!settings) throw new Error(`${zoneName} is not in the config`);
-  const zone = snapshot.dnsZones(settings).find((z) => z.zone === zoneName);
+  const zone = domainZones(settings, snapshot.dns).find((z) => z.zone === zoneName);
   if (!zone) throw new Error(`no records for ${zoneName}`);
   const publicHost = snapshot.service.publicHost;
 

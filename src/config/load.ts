@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
+import type { DnsContext } from '../dns/records';
 import type { ProfileSigner } from '../protocols/apple-signing';
 import { formatProblem, type ConfigProblem } from './problems';
 import { resolveSteps, type DomainEntrySource, type ProfileSource } from './resolve';
@@ -25,6 +26,8 @@ export interface LoadedConfig {
   readonly warningsNotShown: number;
   /** Present when `service.signing` is set: signs Apple configuration profiles. */
   readonly signer?: ProfileSigner;
+  /** What DNS generation knows across the config, built once while checking it. */
+  readonly dns?: DnsContext;
 }
 
 export type LoadResult =
@@ -213,6 +216,7 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
       files: texts.map((t) => t.file),
       warnings: sortProblems(warnings),
       warningsNotShown,
+      dns: resolved.dns,
       ...(signer && { signer }),
     },
   };

@@ -55,6 +55,7 @@ type Resolved = {
   warnings: ConfigProblem[];
   /** Warnings found beyond `warningLimit`, not located. */
   warningsNotShown: number;
+  dns: DnsContext;
 };
 
 /**
@@ -233,11 +234,12 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
     tlsAllowApex: input.service.tls?.allowApex ?? false,
   };
   yield;
-  for (const warning of dnsWarnings(new DnsContext(domains, service))) {
+  const dns = new DnsContext(domains, service);
+  for (const warning of dnsWarnings(dns)) {
     const origin = origins.get(warning.domain) as DomainEntrySource;
     warn(origin.source, [...origin.path, ...warning.path], warning.message);
   }
-  return { domains, service, errors, warnings, warningsNotShown };
+  return { domains, service, errors, warnings, warningsNotShown, dns };
 }
 
 const NO_ALIASES: readonly string[] = Object.freeze([]);

@@ -1,5 +1,5 @@
 import type { EmailAddress } from '../core/address';
-import type { AuthMethod, DomainSettings, Security, ServerSettings, ServerType } from '../core/settings';
+import type { DomainSettings, ServerSettings } from '../core/settings';
 import { describeUsername, expandUsername } from '../core/username';
 import type { DnsFact, DomainPageFacts } from './domain-facts';
 import { localised, type Language } from './i18n';
@@ -7,14 +7,10 @@ import { MOBILECONFIG_PATH, MOBILECONFIG_QR_PATH } from '../service/apple-answer
 
 export type LoginPolicy = ReturnType<typeof describeUsername>;
 
-export interface ServerView {
+/** A server as the page shows it: its settings, with the login expanded for the visitor. */
+export interface ServerView extends Omit<ServerSettings, 'username'> {
   /** Stable per page, used to tie copy buttons to their value. */
   readonly id: string;
-  readonly type: ServerType;
-  readonly host: string;
-  readonly port: number;
-  readonly security: Security;
-  readonly auth: readonly AuthMethod[];
   /** The exact text to type as username for this server. */
   readonly username: string;
   readonly rank: 'recommended' | 'alternative';

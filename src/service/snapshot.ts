@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { LoadedConfig } from '../config/load';
 import type { DomainSettings, ServerSettings, ServiceSettings } from '../core/settings';
-import { DnsContext, domainZones, type ZoneRecords } from '../dns/records';
+import { DnsContext, domainZones } from '../dns/records';
 import { prepareDomainPage, type DomainPageFacts } from '../pages/domain-facts';
 import { prepareAppleProfile } from '../protocols/apple';
 import type { ProfileSigner } from '../protocols/apple-signing';
@@ -50,7 +50,6 @@ export class Snapshot {
     Map<readonly ServerSettings[], PreparedText>
   >();
   private readonly mobilesync = new Map<string, PreparedText | undefined>();
-  private readonly zones = new Map<DomainSettings, readonly ZoneRecords[]>();
   private dnsContext: DnsContext | undefined;
   readonly service: ServiceSettings;
   readonly domains: readonly DomainSettings[];
@@ -60,7 +59,7 @@ export class Snapshot {
   readonly signer: ProfileSigner | undefined;
 
   constructor(
-    config: Pick<LoadedConfig, 'domains' | 'service' | 'signer'>,
+    config: Pick<LoadedConfig, 'domains' | 'service' | 'signer' | 'dns'>,
     readonly generation = 1,
     readonly loadedAt = new Date(),
     options: { preparedDomainsKept?: number; index?: ReadonlyMap<string, DomainSettings> } = {},
@@ -71,6 +70,8 @@ export class Snapshot {
     this.prepared = new LRUCache({ max: options.preparedDomainsKept ?? PREPARED_DOMAINS_KEPT });
     this.serverId = serverId(config.service.publicHost ?? 'mail-autoconf');
     this.signer = config.signer;
+    // The loader built it for its warnings; a snapshot made from bare settings builds it on use.
+    this.dnsContext = config.dns;
   }
 
   /**
@@ -78,7 +79,7 @@ export class Snapshot {
    * domains in one go would hold the event loop for tens of milliseconds.
    */
   static async build(
-    config: Pick<LoadedConfig, 'domains' | 'service' | 'signer'>,
+    config: Pick<LoadedConfig, 'domains' | 'service' | 'signer' | 'dns'>,
     generation: number,
     loadedAt: Date,
   ): Promise<Snapshot> {
@@ -131,7 +132,6 @@ export class Snapshot {
         autoconfig: ownBuffer(renderAutoconfig(settings)),
         outlook: this.outlookFor(settings),
         mobilesync: this.mobilesyncFor(settings),
-        // Not through dnsZones(): that keeps every domain's zones, this stays within the LRU.
         page: prepareDomainPage(settings, this.service, domainZones(settings, this.dns)),
         autodiscoverJson: prepareAutodiscoverJson(settings, this.service),
         appleProfile: prepareAppleProfile(settings),
@@ -141,20 +141,10 @@ export class Snapshot {
     return prepared;
   }
 
-  /** What the DNS generator knows across the whole config; built on first use, once per load. */
+  /** What the DNS generator knows across the whole config: built once per load. */
   get dns(): DnsContext {
     this.dnsContext ??= new DnsContext(this.domains, this.service);
     return this.dnsContext;
-  }
-
-  /** The DNS records of a domain and its aliases at the configured TTL, generated once per load. */
-  dnsZones(settings: DomainSettings): readonly ZoneRecords[] {
-    let zones = this.zones.get(settings);
-    if (!zones) {
-      zones = domainZones(settings, this.dns);
-      this.zones.set(settings, zones);
-    }
-    return zones;
   }
 
   private outlookFor(settings: DomainSettings): PreparedText {

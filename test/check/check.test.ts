@@ -1,3 +1,4 @@
+import { domainZones } from '../../src/dns/records';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toPacketAnswer } from '../../src/dns/record';
@@ -34,7 +35,7 @@ afterAll(async () => {
 
 /** What a correct live setup publishes: our generated zones plus what every zone already has. */
 function goodRecords(): TestRecord[] {
-  const zones = snapshot.domains.flatMap((settings) => snapshot.dnsZones(settings));
+  const zones = snapshot.domains.flatMap((settings) => domainZones(settings, snapshot.dns));
   const address = (name: string, a: string, aaaa: string): TestRecord[] => [
     { name, type: 'A', ttl: 300, data: a },
     { name, type: 'AAAA', ttl: 300, data: aaaa },

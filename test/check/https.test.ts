@@ -1,3 +1,4 @@
+import { domainZones } from '../../src/dns/records';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   );
   await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
   const records = snapshot.domains
-    .flatMap((s) => snapshot.dnsZones(s))
+    .flatMap((s) => domainZones(s, snapshot.dns))
     .flatMap((z) => z.records.map(toPacketAnswer));
   dns = await startDnsServer([
     ...(records as TestRecord[]),

@@ -28,12 +28,11 @@ function selectZones(
   all: boolean,
   ttl?: number,
 ): Iterable<ZoneRecords> {
-  const zonesOf = (settings: DomainSettings) =>
-    ttl === undefined ? snapshot.dnsZones(settings) : domainZones(settings, snapshot.dns, ttl);
+  const zonesOf = (settings: DomainSettings) => domainZones(settings, snapshot.dns, ttl);
   // Generated as they are printed and not kept: a config may hold 100,000 domains.
   if (all)
     return (function* () {
-      for (const settings of snapshot.domains) yield* domainZones(settings, snapshot.dns, ttl);
+      for (const settings of snapshot.domains) yield* zonesOf(settings);
     })();
   const zones: ZoneRecords[] = [];
   const unknown: string[] = [];

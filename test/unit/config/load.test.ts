@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { loadConfigDir, loadConfigTexts } from '../../../src/config/load';
 import { formatProblem } from '../../../src/config/problems';
 import { configJsonSchema } from '../../../src/config/schema';
+import { Snapshot } from '../../../src/service/snapshot';
 import { EXAMPLE_CONFIG_DIR, loadInline, REPO_ROOT } from '../../helpers/example';
 
 function problems(files: Record<string, string>): string[] {
@@ -89,6 +90,12 @@ domains:
       username: '%EMAILLOCALPART%.%EMAILDOMAIN%',
     });
     expect(two?.source).toEqual({ file: 'd.yaml', path: 'domains[1]' });
+  });
+
+  it('hands the DNS view it built for its warnings to the snapshot, so it is built once per load', () => {
+    const config = loadInline({ 'a.yaml': `domain: example.com\n${SERVERS}` });
+    expect(config.dns?.servedNames).toEqual(new Set(['example.com']));
+    expect(new Snapshot(config).dns).toBe(config.dns);
   });
 
   it('normalises IDN domains and aliases to punycode', () => {

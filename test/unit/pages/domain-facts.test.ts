@@ -1,3 +1,4 @@
+import { domainZones } from '../../../src/dns/records';
 import { prepareDomainPage } from '../../../src/pages/domain-facts';
 import { Snapshot } from '../../../src/service/snapshot';
 import { loadExample, loadInline } from '../../helpers/example';
@@ -8,7 +9,7 @@ describe('domain facts for the settings page', () => {
     const snapshot = new Snapshot(config);
     const settings = snapshot.settings('example.com');
     if (!settings) throw new Error('example.com missing from the example config');
-    const facts = prepareDomainPage(settings, config.service, snapshot.dnsZones(settings));
+    const facts = prepareDomainPage(settings, config.service, domainZones(settings, snapshot.dns));
     const values = facts.dnsFacts.map((fact) => `${fact.name} ${fact.type} ${fact.value}`);
     expect(values).toEqual(
       expect.arrayContaining([
@@ -42,7 +43,7 @@ outgoing: [{ type: smtp, host: smtp.provider.example, security: starttls }]
     const snapshot = new Snapshot(config);
     const settings = snapshot.settings('plain.example');
     if (!settings) throw new Error('no domain loaded');
-    const facts = prepareDomainPage(settings, config.service, snapshot.dnsZones(settings));
+    const facts = prepareDomainPage(settings, config.service, domainZones(settings, snapshot.dns));
     expect(facts.dnsFacts.map((fact) => `${fact.name} ${fact.type} ${fact.value}`)).toEqual([
       '_submission._tcp.plain.example. SRV 0 1 587 smtp.provider.example.',
       '_pop3._tcp.plain.example. SRV 0 1 110 pop.provider.example.',
