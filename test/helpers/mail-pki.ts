@@ -14,7 +14,8 @@ export interface MailPki {
 export function makeMailPki(): MailPki {
   const temp = tempDir('mail-pki');
   const dir = temp.path;
-  const openssl = (args: string[]) => runTool('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const openssl = (args: string[]) =>
+    runTool('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   writeFileSync(join(dir, 'index.txt'), '');
   writeFileSync(join(dir, 'serial'), '1000\n');
   writeFileSync(
@@ -55,7 +56,16 @@ subjectKeyIdentifier = hash
         `[leaf]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth\nsubjectAltName = ${names.map((n) => `DNS:${n}`).join(', ')}\nauthorityKeyIdentifier = keyid\n`,
       );
       openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`]);
-      openssl(['req', '-new', '-key', `${name}.key`, '-subj', `/CN=${names[0] ?? 'none'}`, '-out', `${name}.csr`]);
+      openssl([
+        'req',
+        '-new',
+        '-key',
+        `${name}.key`,
+        '-subj',
+        `/CN=${names[0] ?? 'none'}`,
+        '-out',
+        `${name}.csr`,
+      ]);
       const validity = options.expired
         ? ['-startdate', '20200101000000Z', '-enddate', '20200301000000Z']
         : ['-days', '3'];
