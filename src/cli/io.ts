@@ -1,3 +1,5 @@
+import type { Terminal } from './terminal';
+
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIo {
   readonly stdout: { write(text: string | Uint8Array): unknown };
@@ -13,6 +15,8 @@ export interface CliIo {
   readonly logDestination?: () => { write(line: string): unknown; flush(): unknown };
   /** Calls back on SIGHUP; only `serve` uses it. */
   readonly onReloadSignal?: (listener: () => void) => void;
+  /** Present when a person sits at a terminal to answer questions (`init`). */
+  readonly terminal?: Terminal;
 }
 
 /** Thrown by commands to end with an exit code and a message, without a stack trace. */
