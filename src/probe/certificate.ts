@@ -58,8 +58,8 @@ export function judgeCertificate(host: string, tls: TlsFacts, now: Date): Certif
   const daysLeft = Math.floor((validTo.getTime() - now.getTime()) / DAY_MS);
   const names = namesOf(certificate);
   const coversHost = checkServerIdentity(host, certificate) === undefined;
-  // Expiry is judged against `now` here, so chain errors about dates are not counted twice.
-  const dateErrors = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+  // Expiry and the name are judged here, so those errors of the chain check are not counted twice.
+  const dateErrors = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
   const chainError =
     tls.authorizationError && !dateErrors.has(tls.authorizationError) ? tls.authorizationError : undefined;
   const trusted = chainError === undefined;

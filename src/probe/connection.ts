@@ -185,7 +185,15 @@ function handshake(
     secured.once('error', (error) => {
       clearTimeout(timer);
       secured.destroy();
-      reject(new ProbeError('tls', `TLS handshake failed: ${describeError(error)}`));
+      const code = (error as NodeJS.ErrnoException).code;
+      reject(
+        new ProbeError(
+          'tls',
+          code === 'ERR_SSL_WRONG_VERSION_NUMBER'
+            ? 'no TLS on this port: the server answered in plain text'
+            : `TLS handshake failed: ${describeError(error)}`,
+        ),
+      );
     });
     secured.once('secureConnect', () => {
       clearTimeout(timer);

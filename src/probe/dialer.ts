@@ -33,6 +33,8 @@ export function parseConnectTo(text: string): ConnectTo | undefined {
 
 export interface Dialer {
   dial(host: string, port: number): Promise<Dial>;
+  /** The host's addresses from the resolver (A first, then AAAA). */
+  addresses(host: string): Promise<readonly string[]>;
 }
 
 /**
@@ -63,6 +65,7 @@ export function makeDialer(options: {
     return found;
   };
   return {
+    addresses: (host) => addresses(host.toLowerCase().replace(/\.$/, '')),
     async dial(host, port) {
       const name = host.toLowerCase().replace(/\.$/, '');
       const mapped = (options.connectTo ?? []).find(

@@ -71,6 +71,19 @@ describe('mail server probe', () => {
     expect(outcome.error?.stage).toBe('tls');
   });
 
+  it('STARTTLS on 143 after a failed TLS attempt there', async () => {
+    const first = await probe(
+      { protocol: 'imap', host: 'mail.probe.test', port: 143, security: 'tls' },
+      options,
+    );
+    expect(first.error?.message).toBe('no TLS on this port: the server answered in plain text');
+    const second = await probe(
+      { protocol: 'imap', host: 'mail.probe.test', port: 143, security: 'starttls' },
+      options,
+    );
+    expect(second.error).toBeUndefined();
+  });
+
   it('reports another protocol on the port', async () => {
     const outcome = await probe(
       { protocol: 'imap', host: 'mail.probe.test', port: 465, security: 'tls' },

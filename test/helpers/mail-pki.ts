@@ -43,7 +43,7 @@ subjectKeyIdentifier = hash
   );
   openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key']);
   openssl([
-    'req', '-x509', '-key', 'ca.key', '-subj', '/CN=mail-autoconf test mail CA', '-days', '3',
+    'req', '-x509', '-key', 'ca.key', '-subj', '/CN=mail-autoconf test mail CA', '-days', '365',
     '-config', 'ca.cnf', '-extensions', 'root', '-out', 'ca.pem',
   ]); // prettier-ignore
   let count = 0;
@@ -68,7 +68,7 @@ subjectKeyIdentifier = hash
       ]);
       const validity = options.expired
         ? ['-startdate', '20200101000000Z', '-enddate', '20200301000000Z']
-        : ['-days', '3'];
+        : ['-days', '90'];
       openssl([
         'ca', '-batch', '-config', 'ca.cnf', '-in', `${name}.csr`, '-out', `${name}.pem`, '-notext',
         '-extfile', `${name}.ext`, '-extensions', 'leaf', ...validity,
