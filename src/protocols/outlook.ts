@@ -32,7 +32,7 @@ const onOff = (value: boolean) => (value ? 'on' : 'off');
 function protocol(
   account: XMLBuilder,
   server: ServerSettings,
-  slots: SlotRecorder,
+  slots: SlotRecorder | undefined,
   popAuthTemplate?: string,
 ): void {
   const node = account.ele('Protocol');
@@ -40,7 +40,7 @@ function protocol(
   node.ele('Type').txt(PROTOCOL_TYPE[server.type]);
   node.ele('Server').txt(server.host);
   node.ele('Port').txt(String(server.port));
-  node.ele('LoginName').txt(slots.slot((address) => expandUsername(server.username, address)));
+  if (slots) node.ele('LoginName').txt(slots.slot((address) => expandUsername(server.username, address)));
   node.ele('DomainRequired').txt('off');
   // SPA means NTLM/Kerberos; absent it defaults to on, so it is always sent.
   node.ele('SPA').txt(onOff(first === 'NTLM' || first === 'GSSAPI'));
@@ -70,4 +70,22 @@ export function prepareOutlookResponse(settings: DomainSettings): PreparedText {
   for (const server of settings.incoming) protocol(account, server, slots);
   for (const server of settings.outgoing) protocol(account, server, slots, incomingLogin);
   return slots.prepare(response.end({ prettyPrint: true, indent: '  ' }) + '\n');
+}
+
+/**
+ * The same settings when no address is known (a GET of the Autodiscover URL, protocols.md §2.1):
+ * no `User` and no `LoginName`, since a template would be taken literally. Clients then log in
+ * with the address the user typed (Delta Chat ignores `LoginName` anyway).
+ */
+export function renderOutlookSettingsWithoutAddress(settings: DomainSettings): string {
+  const response = create({ version: '1.0', encoding: 'utf-8' })
+    .ele(NS.response, 'Autodiscover')
+    .ele(NS.outlookResponse, 'Response');
+  const account = response.ele('Account');
+  account.ele('AccountType').txt('email');
+  account.ele('Action').txt('settings');
+  const incomingLogin = settings.incoming[0]?.username;
+  for (const server of settings.incoming) protocol(account, server, undefined);
+  for (const server of settings.outgoing) protocol(account, server, undefined, incomingLogin);
+  return response.end({ prettyPrint: true, indent: '  ' }) + '\n';
 }

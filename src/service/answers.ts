@@ -2,8 +2,10 @@ import { parseEmailAddress, type EmailAddress } from '../core/address';
 import { AUTODISCOVER_CONTENT_TYPE } from '../protocols/autodiscover-namespaces';
 import { errorTime, renderPoxError, type PoxErrorCode } from '../protocols/autodiscover-error';
 import { AUTOCONFIG_CONTENT_TYPE } from '../protocols/mozilla';
+import { renderOutlookSettingsWithoutAddress } from '../protocols/outlook';
 import { parsePoxRequest } from '../protocols/pox-request';
 import { fillPrepared } from '../protocols/prepared-text';
+import { decideAutodiscoverGet } from './autodiscover-get';
 import { domainFromHost, hostName } from './host';
 import type { PreparedDomain, Snapshot } from './snapshot';
 
@@ -180,27 +182,40 @@ function filled(
 }
 
 /**
- * GET on the Autodiscover URL (protocols.md §2.2, MS-OXDISCO HTTP redirect method): over plain HTTP
- * on a served host, a 302 to the https URL of the same host; otherwise the 600 error Exchange gives.
+ * GET on the Autodiscover URL: over https on a served host the domain's POX settings (without
+ * LoginName, no address being known), over plain http a 302 to https on the same host, otherwise
+ * the 600 error Exchange gives. The decision is {@link decideAutodiscoverGet}.
  */
 export function answerAutodiscoverGet(
   snapshot: Snapshot,
-  request: { host: string | undefined; secure: boolean; now: Date },
+  request: { host: string | undefined; secure: boolean; httpsHint?: boolean; now: Date },
 ): Answer {
   const host = hostName(request.host);
   const domain = domainFromHost(host, ['autodiscover'], (name) => snapshot.settings(name) !== undefined);
-  if (!request.secure && host && domain) {
+  const decision = decideAutodiscoverGet({
+    host,
+    domain,
+    secure: request.secure,
+    httpsHint: request.httpsHint === true,
+    path: AUTODISCOVER_PATH,
+  });
+  if (decision.kind === 'redirect')
     return answer(
       302,
       TEXT,
       '',
-      { protocol: 'autodiscover', outcome: 'redirect', domain },
-      {
-        Location: `https://${host}${AUTODISCOVER_PATH}`,
-        ...NO_STORE,
-      },
+      { protocol: 'autodiscover', outcome: 'redirect', domain: decision.domain },
+      { Location: decision.location, ...NO_STORE },
     );
-  }
+  const settings = decision.kind === 'settings' ? snapshot.settings(decision.domain) : undefined;
+  if (settings)
+    return answer(
+      200,
+      AUTODISCOVER_CONTENT_TYPE,
+      renderOutlookSettingsWithoutAddress(settings),
+      { protocol: 'autodiscover', outcome: 'ok', domain: settings.domain },
+      NO_STORE,
+    );
   const stamp = { time: errorTime(request.now), id: snapshot.serverId };
   return answer(
     200,

@@ -6,6 +6,7 @@ import {
   AUTOCONFIG_PATHS,
   AUTODISCOVER_PATH,
 } from '../../service/answers';
+import { httpsHint } from '../../service/autodiscover-get';
 import type { AppContext } from '../context';
 import { methodNotAllowed, send } from '../respond';
 
@@ -39,7 +40,12 @@ export function registerProtocolRoutes(app: Express, ctx: AppContext): void {
   app.get(AUTODISCOVER_PATH, (req: Request, res: Response) => {
     send(
       res,
-      answerAutodiscoverGet(ctx.snapshot(), { host: req.get('host'), secure: req.secure, now: ctx.now() }),
+      answerAutodiscoverGet(ctx.snapshot(), {
+        host: req.get('host'),
+        secure: req.secure,
+        httpsHint: httpsHint(req.headers),
+        now: ctx.now(),
+      }),
     );
   });
   app.all(AUTODISCOVER_PATH, methodNotAllowed('GET, HEAD, POST'));
