@@ -104,6 +104,8 @@ ${ssl}
 disable_plaintext_auth = ${options.allowPlaintextAuth === true ? 'no' : 'yes'}
 auth_mechanisms = plain login
 auth_failure_delay = 0
+# Addresses with "+" (and anything else) are valid login names here, as on most platforms.
+auth_username_chars =
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${passwd}
