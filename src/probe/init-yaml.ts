@@ -32,7 +32,7 @@ export function authOf(finding: Finding): string[] {
   if (mechanisms.includes('PLAIN') || mechanisms.includes('LOGIN') || capabilities?.plainLogin)
     auth.push('password-cleartext');
   if (mechanisms.some((m) => m === 'CRAM-MD5' || m.startsWith('SCRAM-'))) auth.push('password-encrypted');
-  if (mechanisms.includes('XOAUTH2') || mechanisms.includes('OAUTHBEARER')) auth.push('OAuth2');
+  // OAuth2 is left out: it needs the provider's issuer and URLs (`oauth2:`), which no probe can find.
   if (mechanisms.includes('GSSAPI')) auth.push('GSSAPI');
   if (mechanisms.includes('NTLM')) auth.push('NTLM');
   if (mechanisms.includes('EXTERNAL')) auth.push('TLS-client-cert');

@@ -148,6 +148,25 @@ describeWithTools(
       expect(config.username).toBe('email');
     });
 
+    it('--ports probes more ports and finds out their security', async () => {
+      const submission = platforms.dovecots.get('starttls.test')?.ports.get(587);
+      const result = await init([
+        'starttls.test',
+        '--mail-host',
+        'mail.starttls.test',
+        '--ports',
+        'smtp=2525,imap=1143',
+        '--connect-to',
+        `mail.starttls.test:2525:127.0.0.1:${submission}`,
+        '--yes',
+        '--out',
+        '-',
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('found mail.starttls.test:2525 SMTP STARTTLS');
+      expect(result.stderr).not.toContain('mail.starttls.test:1143');
+    });
+
     it('never advertises plain-text-only ports: exit 1 and nothing written', async () => {
       const result = await init([
         'plain.test',
