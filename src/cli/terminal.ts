@@ -24,9 +24,10 @@ export function processTerminal(input: Input, output: Output): Terminal | undefi
       }),
     askSecret: (question) =>
       new Promise((resolve, reject) => {
-        output.write(question);
-        // Raw mode: the terminal echoes nothing; only the line end is written back.
+        // Raw mode before the question shows: whatever is typed (or pasted) from then on is never
+        // echoed. Only the line end is written back.
         input.setRawMode(true);
+        output.write(question);
         input.resume();
         input.setEncoding('utf8');
         let secret = '';

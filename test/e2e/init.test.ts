@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { runCli } from '../helpers/cli';
+import { CLI, runCli } from '../helpers/cli';
 import { startMailPlatforms, type MailPlatforms } from '../helpers/mail-platforms';
 import { describeWithTools, tempDir } from '../helpers/tools';
 
@@ -166,6 +167,49 @@ describeWithTools(
       expect(result.stderr).toContain('found mail.starttls.test:2525 SMTP STARTTLS');
       expect(result.stderr).not.toContain('mail.starttls.test:1143');
     });
+
+    it('on a terminal: asks for the password without echo, then the provider name, then whether to write', async () => {
+      // `script` gives the real command a pseudo-terminal; answers are typed when each prompt shows.
+      const command = [
+        process.execPath,
+        CLI,
+        'init',
+        'local.test',
+        '--login-test',
+        'anna@local.test',
+        '--out',
+        'tty.yaml',
+        ...platforms.cliArgs,
+      ]
+        .map((arg) => `'${arg.replace(/'/g, "'\\''")}'`)
+        .join(' ');
+      const child = spawn('script', ['-qec', command, '/dev/null'], {
+        cwd: out.path,
+        env: { PATH: process.env.PATH ?? '', TERM: 'dumb' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let transcript = '';
+      const answered = new Set<string>();
+      const answer = (prompt: string, text: string) => {
+        if (transcript.includes(prompt) && !answered.has(prompt)) {
+          answered.add(prompt);
+          child.stdin.write(text);
+        }
+      };
+      child.stdout.on('data', (chunk: Buffer) => {
+        transcript += chunk.toString('utf8');
+        answer('(not shown, not stored): ', `${PASSWORD}\r`);
+        answer('Provider name shown by mail clients [local.test]: ', 'Local Test Mail\r');
+        answer('Write tty.yaml? [Y/n] ', '\r');
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(transcript).toContain('accepts the local part');
+      expect(transcript).not.toContain(PASSWORD);
+      expect(code).toBe(0);
+      const config = read('tty.yaml') as unknown as { username: string; provider: { name: string } };
+      expect(config.username).toBe('localpart');
+      expect(config.provider.name).toBe('Local Test Mail');
+    }, 30_000);
 
     it('never advertises plain-text-only ports: exit 1 and nothing written', async () => {
       const result = await init([
