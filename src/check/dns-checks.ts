@@ -21,6 +21,9 @@ const lower = (name: string) => name.toLowerCase().replace(/\.$/, '');
 
 type DataAnswer = Exclude<dnsPacket.Answer, dnsPacket.OptAnswer>;
 
+/** The name or address a CNAME, A or AAAA answer carries (dns-packet decodes them as text). */
+const dataText = (answer: DataAnswer): string => (typeof answer.data === 'string' ? answer.data : '');
+
 function answersOf(lookup: Lookup | undefined, type: string): DataAnswer[] {
   if (!lookup || lookup.status === 'error') return [];
   return lookup.answers.filter((answer): answer is DataAnswer => answer.type === type);
@@ -212,7 +215,7 @@ function checkSrvTarget(target: string, observed: Observed): CheckResult {
     return fail('dns', subject, `lookup failed: ${failed.message}`, 'check that the resolver can be reached');
   const cname = lookups.flatMap((lookup) => answersOf(lookup, 'CNAME')).find((a) => lower(a.name) === target);
   if (cname) {
-    const alias = lower(String(cname.data));
+    const alias = lower(dataText(cname));
     return fail(
       'dns',
       subject,
@@ -228,7 +231,7 @@ function checkSrvTarget(target: string, observed: Observed): CheckResult {
       'has no A or AAAA record: clients cannot connect',
       `add A/AAAA records for ${absolute(target)}`,
     );
-  return pass('dns', subject, `has addresses ${addresses.map((a) => String(a.data)).join(', ')}`);
+  return pass('dns', subject, `has addresses ${addresses.map((a) => dataText(a)).join(', ')}`);
 }
 
 function checkHostRecords(
@@ -251,12 +254,12 @@ function checkHostRecords(
       'check that the resolver can be reached',
       webName,
     );
-  const chain = lookups.flatMap((lookup) => answersOf(lookup, 'CNAME')).map((a) => lower(String(a.data)));
+  const chain = lookups.flatMap((lookup) => answersOf(lookup, 'CNAME')).map((a) => lower(dataText(a)));
   const addressesAt = (list: (Lookup | undefined)[]) =>
     new Set(
       list
         .flatMap((lookup) => [...answersOf(lookup, 'A'), ...answersOf(lookup, 'AAAA')])
-        .map((a) => String(a.data)),
+        .map((a) => dataText(a)),
     );
   const found = addressesAt(lookups);
   if (chain.length === 0 && found.size === 0)

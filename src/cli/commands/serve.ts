@@ -92,7 +92,7 @@ const LOG_FLUSH_MS = 1_000;
  */
 function serverLogger(io: CliIo, level: string): pino.Logger {
   const buffered = io.logDestination?.();
-  const destination = buffered ?? (io.stdout as unknown as pino.DestinationStream);
+  const destination = buffered ?? io.stdout;
   const logger = pino(
     {
       base: { service: 'mail-autoconf' },
