@@ -50,7 +50,7 @@ const find = (manifests: Manifest[], kind: string) => {
 };
 
 describeWithTools(
-  [['kubectl', 'kubectl >= 1.27, whose kustomize is v5; Debian 12 has only 1.20']],
+  [['kubectl', 'kubectl >= 1.27, whose kustomize is v5: .ci/setup.d/41-kubectl.sh installs it']],
   'deploy/kubernetes',
   () => {
     describe.each(['base', 'overlays/hoster'])('deploy/kubernetes/%s', (dir) => {
