@@ -101,7 +101,12 @@ export function checkDns(
     if (expected[0]?.data.type === 'SRV') results.push(checkSrv(owner, expected, observed(owner, 'SRV')));
     else results.push(checkHostRecords(zone, owner, expected, publicHost, observed));
   }
-  for (const target of srvTargets(zone, observed)) results.push(checkSrvTarget(target, observed));
+  // A target whose addresses the config declares was checked above, against those addresses: a
+  // second line about its addresses would only repeat the first. That it is no alias still counts.
+  for (const target of srvTargets(zone, observed)) {
+    const result = owners.has(target) ? srvTargetAlias(target, observed) : checkSrvTarget(target, observed);
+    if (result) results.push(result);
+  }
   // Records the config cannot spell out (no public host, say) cannot be compared either.
   for (const missing of zone.missing.filter((m) => m.type !== 'A' && m.type !== 'AAAA'))
     results.push(
@@ -207,22 +212,29 @@ function checkSrv(owner: string, expected: DnsRecord[], lookup: Lookup | undefin
   return pass('dns', subject, shown);
 }
 
+/** An SRV target must have its own addresses, not be an alias of another name. */
+function srvTargetAlias(target: string, observed: Observed): CheckResult | undefined {
+  const subject = `${absolute(target)} (SRV target)`;
+  const lookups = ADDRESS_TYPES.map((type) => observed(target, type));
+  const cname = lookups.flatMap((lookup) => answersOf(lookup, 'CNAME')).find((a) => lower(a.name) === target);
+  if (!cname) return undefined;
+  const alias = lower(dataText(cname));
+  return fail(
+    'dns',
+    subject,
+    `is a CNAME to ${absolute(alias)}; an SRV target must not be an alias (RFC 2782) and clients may refuse it`,
+    `point the SRV records at ${absolute(alias)}, or replace the CNAME at ${absolute(target)} with A/AAAA records`,
+  );
+}
+
 function checkSrvTarget(target: string, observed: Observed): CheckResult {
   const subject = `${absolute(target)} (SRV target)`;
   const lookups = ADDRESS_TYPES.map((type) => observed(target, type));
   const failed = lookups.find((lookup) => lookup?.status === 'error');
   if (failed && failed.status === 'error')
     return fail('dns', subject, `lookup failed: ${failed.message}`, 'check that the resolver can be reached');
-  const cname = lookups.flatMap((lookup) => answersOf(lookup, 'CNAME')).find((a) => lower(a.name) === target);
-  if (cname) {
-    const alias = lower(dataText(cname));
-    return fail(
-      'dns',
-      subject,
-      `is a CNAME to ${absolute(alias)}; an SRV target must not be an alias (RFC 2782) and clients may refuse it`,
-      `point the SRV records at ${absolute(alias)}, or replace the CNAME at ${absolute(target)} with A/AAAA records`,
-    );
-  }
+  const aliasProblem = srvTargetAlias(target, observed);
+  if (aliasProblem) return aliasProblem;
   const addresses = lookups.flatMap((lookup) => [...answersOf(lookup, 'A'), ...answersOf(lookup, 'AAAA')]);
   if (addresses.length === 0)
     return fail(
@@ -241,19 +253,16 @@ function checkHostRecords(
   publicHost: string | undefined,
   observed: Observed,
 ): CheckResult {
+  // Every name with address records here is one clients connect to: an autoconfig/autodiscover
+  // name that cannot be a CNAME, a mail server named in the config, or the public host. So every
+  // failure here is essential (`fail`'s default).
   const webName = owner === `autoconfig.${zone.zone}` || owner === `autodiscover.${zone.zone}`;
   const subject = `${absolute(owner)} ${[...new Set(expected.map((r) => r.data.type))].join('/')}`;
   const publish = expected.map(zoneLine).join('  and  ');
   const lookups = ADDRESS_TYPES.map((type) => observed(owner, type));
   const failed = lookups.find((lookup) => lookup?.status === 'error');
   if (failed && failed.status === 'error')
-    return fail(
-      'dns',
-      subject,
-      `lookup failed: ${failed.message}`,
-      'check that the resolver can be reached',
-      webName,
-    );
+    return fail('dns', subject, `lookup failed: ${failed.message}`, 'check that the resolver can be reached');
   const chain = lookups.flatMap((lookup) => answersOf(lookup, 'CNAME')).map((a) => lower(dataText(a)));
   const addressesAt = (list: (Lookup | undefined)[]) =>
     new Set(
@@ -263,7 +272,12 @@ function checkHostRecords(
     );
   const found = addressesAt(lookups);
   if (chain.length === 0 && found.size === 0)
-    return fail('dns', subject, 'no record', `publish ${publish}`, webName);
+    return fail(
+      'dns',
+      subject,
+      webName ? 'no record' : 'no A or AAAA record: clients cannot connect',
+      `publish ${publish}`,
+    );
 
   const wantCname = expected.find((r) => r.data.type === 'CNAME');
   if (wantCname && wantCname.data.type === 'CNAME') {
@@ -280,7 +294,6 @@ function checkHostRecords(
       subject,
       `${seen}, not ${publicHost === undefined ? 'this service' : absolute(target)}`,
       `replace it with ${publish}`,
-      webName,
     );
   }
   const want = new Set(
