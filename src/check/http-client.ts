@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import type { ConnectTo } from '../probe/dialer';
 import type { Endpoint } from './endpoint';
 
@@ -146,15 +146,8 @@ function once(request: HttpRequest, options: HttpOptions): Promise<HttpResult> {
   });
 }
 
-type LookupCallback = (
-  error: NodeJS.ErrnoException | null,
-  address: string | { address: string; family: number }[],
-  family?: number,
-) => void;
-
-/** Adapts a resolver to the `lookup` option of net.connect (which asks with `all: true` since Node 20). */
-function resolverLookup(resolve: (host: string) => Promise<readonly string[]>) {
-  return (host: string, options: { all?: boolean }, callback: LookupCallback) => {
+function resolverLookup(resolve: (host: string) => Promise<readonly string[]>): LookupFunction {
+  return (host, options, callback) => {
     if (isIP(host)) {
       const entry = { address: host, family: isIP(host) };
       if (options.all) callback(null, [entry]);

@@ -4,6 +4,7 @@ import { rootCertificates } from 'node:tls';
 import { InvalidArgumentError } from 'commander';
 import { nameserverFromResolvConf, parseEndpoint, type Endpoint } from '../check/endpoint';
 import { parseConnectTo, type ConnectTo } from '../probe/dialer';
+import { EXIT } from './exit-codes';
 import { CliExit } from './io';
 
 /** Options shared by the commands that talk to live servers (`check`, `init`). */
@@ -24,11 +25,14 @@ export async function systemResolver(): Promise<Endpoint> {
   try {
     text = await readFile(RESOLV_CONF, 'utf8');
   } catch {
-    throw new CliExit(2, `cannot read ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`);
+    throw new CliExit(EXIT.usage, `cannot read ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`);
   }
   const endpoint = nameserverFromResolvConf(text);
   if (!endpoint)
-    throw new CliExit(2, `no nameserver in ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`);
+    throw new CliExit(
+      EXIT.usage,
+      `no nameserver in ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`,
+    );
   return endpoint;
 }
 
@@ -58,7 +62,7 @@ export async function trustedCas(caFile: string | undefined): Promise<string[]> 
     );
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----'))
-    throw new CliExit(2, `--ca-file ${caFile} holds no PEM certificate`);
+    throw new CliExit(EXIT.usage, `--ca-file ${caFile} holds no PEM certificate`);
   return [...rootCertificates, text];
 }
 

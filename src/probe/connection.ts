@@ -141,7 +141,7 @@ export class LineConnection {
         this.fail(new ProbeError('dialogue', `a line longer than ${MAX_LINE} bytes`));
       this.deliver();
     });
-    socket.on('error', (error) => this.fail(new ProbeError('dialogue', describeError(error))));
+    socket.on('error', (error: Error) => this.fail(new ProbeError('dialogue', describeError(error))));
     socket.on('close', () => this.fail(new ProbeError('dialogue', 'the server closed the connection')));
   }
 
@@ -182,7 +182,7 @@ function handshake(
       secured.destroy();
       reject(new ProbeError('tls', `no TLS handshake within ${timeoutMs} ms`));
     }, timeoutMs);
-    secured.once('error', (error) => {
+    secured.once('error', (error: Error) => {
       clearTimeout(timer);
       secured.destroy();
       const code = (error as NodeJS.ErrnoException).code;

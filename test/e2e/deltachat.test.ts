@@ -185,7 +185,7 @@ describeWithTools(
       route: Route,
     ): Promise<{ ok: boolean; error?: string; log: string; proxied: string[] }> {
       const proxy: Socks5Proxy = await startSocks5Proxy(router(route));
-      const dc = await startDeltaChat({ SSL_CERT_FILE: trustBundle });
+      const dc = startDeltaChat({ SSL_CERT_FILE: trustBundle });
       try {
         const id = await dc.call<number>('add_account');
         await dc.call('set_config', [id, 'proxy_url', `socks5://127.0.0.1:${proxy.port}`]);

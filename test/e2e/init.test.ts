@@ -14,6 +14,7 @@ describeWithTools(
   [
     ['dovecot', 'Debian packages dovecot-imapd dovecot-pop3d dovecot-submissiond (.ci/setup.d)'],
     ['openssl', 'Debian package openssl'],
+    ['script', 'Debian package bsdutils (essential)'],
   ],
   'init probes real mail servers',
   () => {

@@ -27,7 +27,7 @@ export interface DeltaChat {
  * Runs the Delta Chat core as a real process with its own accounts directory and speaks JSON-RPC
  * to it over stdio, as the Delta Chat apps do.
  */
-export async function startDeltaChat(env: Record<string, string> = {}): Promise<DeltaChat> {
+export function startDeltaChat(env: Record<string, string> = {}): DeltaChat {
   const accounts = tempDir('deltachat');
   const child: ChildProcess = spawn(DELTACHAT_RPC_SERVER, [], {
     env: {

@@ -16,8 +16,10 @@ import {
 import { checkDomain } from '../../check/run-check';
 import { Snapshot } from '../../service/snapshot';
 import { resolveConfigDir } from '../config-dir';
+import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
+import { palette } from '../style';
 
 /** Used when only a domain is given: every domain must accept mail for it (RFC 5321 §4.5.1). */
 const PROBE_LOCAL_PART = 'postmaster';
@@ -26,11 +28,11 @@ const DEFAULT_PROBE_TIMEOUT_MS = 5000;
 function targetAddress(target: string): EmailAddress {
   if (target.includes('@')) {
     const parsed = parseEmailAddress(target);
-    if (!parsed.ok) throw new CliExit(2, `not a valid email address: ${parsed.reason}`);
+    if (!parsed.ok) throw new CliExit(EXIT.usage, `not a valid email address: ${parsed.reason}`);
     return parsed.value;
   }
   const domain = normalizeDomain(target);
-  if (!domain) throw new CliExit(2, 'expected an email address or a domain name');
+  if (!domain) throw new CliExit(EXIT.usage, 'expected an email address or a domain name');
   return { localPart: PROBE_LOCAL_PART, domain, address: `${PROBE_LOCAL_PART}@${domain}` };
 }
 
@@ -50,7 +52,7 @@ function connectToValue(value: string, previous: ConnectToValue = { mappings: []
 
 const FORMATS = ['text', 'json'] as const;
 
-export function registerCheck(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerCheck(program: Command, io: CliIo): void {
   program
     .command('check')
     .description('look at a live domain the way mail clients do and say what to fix')
@@ -94,7 +96,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
         const snapshot = new Snapshot(await loadOrExit(dir, io, { quietWarnings: true }));
         if (!snapshot.settings(address.domain))
           throw new CliExit(
-            2,
+            EXIT.usage,
             `${address.domain} is not in the config at ${dir}: check compares a live domain with its config`,
           );
         const resolver = options.resolver ?? (await systemResolver());
@@ -122,9 +124,17 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
           }),
         });
         const shown = formatEndpoint(resolver);
-        const json = options.json === true || options.format === 'json';
-        io.stdout.write(json ? reportJson(report, shown) : formatReport(report, shown));
-        setExit(report.ok ? 0 : 1);
+        if (options.json === true || options.format === 'json') io.stdout.write(reportJson(report, shown));
+        else {
+          const { green, red } = palette(io, 'stdout');
+          io.stdout.write(
+            formatReport(report, shown)
+              .replace(/^( {2})✔/gm, (_line, indent: string) => `${indent}${green('✔')}`)
+              .replace(/^( {2})✘/gm, (_line, indent: string) => `${indent}${red('✘')}`),
+          );
+        }
+        // The report has said what failed; the exit status tells scripts.
+        if (!report.ok) throw new CliExit(EXIT.failed);
       },
     );
 }

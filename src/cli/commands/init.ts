@@ -14,6 +14,7 @@ import { describeFinding, renderInitYaml } from '../../probe/init-yaml';
 import { measureLoginPolicy } from '../../probe/login-policy';
 import type { ProbeOptions } from '../../probe/probe';
 import { resolveConfigDir } from '../config-dir';
+import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 import {
   CONNECT_TO_HELP,
@@ -95,11 +96,11 @@ async function readPassword(io: CliIo, address: string): Promise<string> {
       `--login-test needs the password: set ${PASSWORD_ENV} (not on a terminal, so it cannot be asked)`,
     );
   const password = await io.terminal.askSecret(`Password of ${address} (not shown, not stored): `);
-  if (password === '') throw new CliExit(2, 'no password given');
+  if (password === '') throw new CliExit(EXIT.usage, 'no password given');
   return password;
 }
 
-export function registerInit(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerInit(program: Command, io: CliIo): void {
   program
     .command('init')
     .description("probe a domain's mail servers and write a config for it, with what was measured")
@@ -136,13 +137,17 @@ export function registerInit(program: Command, io: CliIo, setExit: (code: number
     .action(async (rawDomain: string, raw: Partial<InitOptions>) => {
       const options: InitOptions = { mailHost: [], ports: {}, connectTo: [], ...raw };
       const domain = normalizeDomain(rawDomain);
-      if (!domain || !domain.includes('.')) throw new CliExit(2, `not a domain name: ${rawDomain}`);
+      if (!domain || !domain.includes('.')) throw new CliExit(EXIT.usage, `not a domain name: ${rawDomain}`);
       let loginAddress: EmailAddress | undefined;
       if (options.loginTest !== undefined) {
         const parsed = parseEmailAddress(options.loginTest);
-        if (!parsed.ok) throw new CliExit(2, `--login-test: not a valid email address: ${parsed.reason}`);
+        if (!parsed.ok)
+          throw new CliExit(EXIT.usage, `--login-test: not a valid email address: ${parsed.reason}`);
         if (parsed.value.domain !== domain)
-          throw new CliExit(2, `--login-test: ${parsed.value.address} is not an address of ${domain}`);
+          throw new CliExit(
+            EXIT.usage,
+            `--login-test: ${parsed.value.address} is not an address of ${domain}`,
+          );
         loginAddress = parsed.value;
       }
       const toStdout = options.out === '-';
@@ -207,8 +212,7 @@ export function registerInit(program: Command, io: CliIo, setExit: (code: number
             ? `nothing answered on ${hosts.join(', ')}: give the servers with --mail-host HOST`
             : `found no usable ${missing} with TLS (plain-text-only ports are never advertised); give more with --mail-host or --ports`,
         );
-        setExit(1);
-        return;
+        throw new CliExit(EXIT.failed);
       }
       for (const finding of [...incoming, ...outgoing])
         if (!finding.outcome.tls?.certificate.ok)
@@ -235,8 +239,7 @@ export function registerInit(program: Command, io: CliIo, setExit: (code: number
           );
         if (refused.length > 0) {
           say('the login was refused in both forms: check the address and the password; nothing written');
-          setExit(1);
-          return;
+          throw new CliExit(EXIT.failed);
         }
       }
 
@@ -258,7 +261,7 @@ export function registerInit(program: Command, io: CliIo, setExit: (code: number
       const check = loadConfigTexts([{ file: target ?? `${domain}.yaml`, text: yaml }], { baseDir: io.cwd });
       if (!check.ok) {
         for (const problem of check.errors) say(formatProblem(problem));
-        throw new CliExit(70, 'the generated config does not validate (a bug): nothing written');
+        throw new CliExit(EXIT.internal, 'the generated config does not validate (a bug): nothing written');
       }
       if (!target) {
         io.stdout.write(yaml);
@@ -278,8 +281,7 @@ export function registerInit(program: Command, io: CliIo, setExit: (code: number
         const yes = answer === '' ? !exists || options.force === true : answer === 'y' || answer === 'yes';
         if (!yes) {
           say('nothing written');
-          setExit(1);
-          return;
+          throw new CliExit(EXIT.failed);
         }
       }
       await mkdir(dirname(target), { recursive: true });
