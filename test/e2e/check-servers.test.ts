@@ -114,7 +114,10 @@ describeWithTools(
           domainZones(settings, snapshot.dns).flatMap((zone) => zone.records.map(toPacketAnswer)),
         ) as TestRecord[]),
         { name: 'autoconfig.hoster.test', type: 'A', ttl: 60, data: '127.0.0.1' },
-        { name: 'good.test', type: 'MX', ttl: 60, data: { preference: 10, exchange: 'mail.good.test' } },
+        // The MX is at a hoster: Thunderbird then also asks autoconfig.<the hoster's domain>.
+        { name: 'good.test', type: 'MX', ttl: 60, data: { preference: 10, exchange: 'mx1.mailhoster.test' } },
+        { name: 'mx1.mailhoster.test', type: 'A', ttl: 60, data: '127.0.0.1' },
+        { name: 'autoconfig.mailhoster.test', type: 'A', ttl: 60, data: '127.0.0.1' },
         ...['mail.good.test', 'mail.plain.test', 'mail.othername.test', 'mail.expired.test'].map(
           (name): TestRecord => ({ name, type: 'A', ttl: 60, data: '127.0.0.1' }),
         ),
@@ -132,9 +135,13 @@ describeWithTools(
     const mappings = () => [
       ...platforms.connectTo,
       `mail.good.test:9993:127.0.0.1:${closedPort}`,
-      ...['autoconfig.good.test', 'autodiscover.good.test', 'good.test', 'autoconfig.hoster.test'].flatMap(
-        (host) => [`${host}:80:127.0.0.1:${httpPort}`, `${host}:443:127.0.0.1:${httpsPort}`],
-      ),
+      ...[
+        'autoconfig.good.test',
+        'autodiscover.good.test',
+        'good.test',
+        'autoconfig.hoster.test',
+        'autoconfig.mailhoster.test',
+      ].flatMap((host) => [`${host}:80:127.0.0.1:${httpPort}`, `${host}:443:127.0.0.1:${httpsPort}`]),
     ];
     const check = (target: string, extra: readonly string[] = []) =>
       runCli([
@@ -171,6 +178,9 @@ describeWithTools(
       expect(servers).not.toContain('✘');
       expect(result.stdout).toMatch(
         /✔ GET http:\/\/autodiscover\.good\.test\/autodiscover\/autodiscover\.json\/v1\.0\/anna%40good\.test\?Protocol=AutodiscoverV1: Autodiscover v2 points at/,
+      );
+      expect(result.stdout).toContain(
+        "✔ http://autoconfig.mailhoster.test/mail/config-v1.1.xml?emailaddress=anna%40good.test: settings for good.test match the config (Thunderbird's MX-based lookup for MX mx1.mailhoster.test",
       );
       expect(result.stdout).toContain('All ');
       expect(result.code).toBe(0);

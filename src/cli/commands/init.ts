@@ -156,17 +156,14 @@ export function registerInit(program: Command, io: CliIo): void {
           2,
           'not on a terminal, so nothing can be confirmed: add --yes to write, or --out - to print',
         );
+      const configDir = resolveConfigDir(options.config, io);
+      // With no config of their own yet (only the bundled example), a new ./config is started.
+      const baseDir = configDir.bundled ? resolve(io.cwd, 'config') : configDir.dir;
       const target = toStdout
         ? undefined
         : options.out !== undefined
           ? resolve(io.cwd, options.out)
-          : join(
-              resolveConfigDir(options.config, io).bundled
-                ? resolve(io.cwd, 'config')
-                : resolveConfigDir(options.config, io).dir,
-              'domains',
-              `${domain}.yaml`,
-            );
+          : join(baseDir, 'domains', `${domain}.yaml`);
       if (target && existsSync(target) && !options.force && !io.terminal)
         throw new CliExit(
           1,
