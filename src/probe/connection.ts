@@ -24,6 +24,8 @@ export interface TlsFacts {
   readonly certificate?: PeerCertificate;
 }
 
+/** How many timeouts one connection's whole dialogue may last (greeting, capabilities, TLS, login). */
+const DIALOGUE_STEPS = 6;
 /** Mail servers' lines are short; anything much longer is not a mail server. */
 const MAX_LINE = 16 * 1024;
 
@@ -45,6 +47,8 @@ export class LineConnection {
   private buffer = '';
   private waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
   private failure: Error | undefined;
+  /** A whole dialogue may take a few steps' time: a server trickling lines cannot hold a probe. */
+  private readonly deadline: number;
   tls: TlsFacts | undefined;
 
   private constructor(
@@ -52,6 +56,7 @@ export class LineConnection {
     private readonly dial: Dial,
     private readonly timeoutMs: number,
   ) {
+    this.deadline = Date.now() + timeoutMs * DIALOGUE_STEPS;
     this.listen(socket);
   }
 
@@ -111,11 +116,26 @@ export class LineConnection {
       return Promise.resolve(line);
     }
     if (this.failure) return Promise.reject(this.failure);
+    const left = this.deadline - Date.now();
+    if (left <= 0)
+      return Promise.reject(
+        new ProbeError('dialogue', `the dialogue took longer than ${this.timeoutMs * DIALOGUE_STEPS} ms`),
+      );
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting = undefined;
-        reject(new ProbeError('dialogue', `no answer within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
+      const timer = setTimeout(
+        () => {
+          this.waiting = undefined;
+          reject(
+            new ProbeError(
+              'dialogue',
+              left < this.timeoutMs
+                ? `the dialogue took longer than ${this.timeoutMs * DIALOGUE_STEPS} ms`
+                : `no answer within ${this.timeoutMs} ms`,
+            ),
+          );
+        },
+        Math.min(this.timeoutMs, left),
+      );
       this.waiting = {
         resolve: (line) => {
           clearTimeout(timer);
