@@ -57,7 +57,7 @@ export async function trustedCas(caFile: string | undefined): Promise<string[]> 
     text = await readFile(caFile, 'utf8');
   } catch (error) {
     throw new CliExit(
-      2,
+      EXIT.usage,
       `cannot read --ca-file ${caFile} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }

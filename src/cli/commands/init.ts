@@ -11,7 +11,7 @@ import type { MailProtocol } from '../../probe/dialect';
 import { makeDialer, type ConnectTo } from '../../probe/dialer';
 import { candidateHosts, discover, rankFindings, type Finding } from '../../probe/discover';
 import { describeFinding, renderInitYaml } from '../../probe/init-yaml';
-import { measureLoginPolicy } from '../../probe/login-policy';
+import { measureLoginPolicy, type LoginMeasurement } from '../../probe/login-policy';
 import type { ProbeOptions } from '../../probe/probe';
 import { resolveConfigDir } from '../config-dir';
 import { EXIT } from '../exit-codes';
@@ -92,7 +92,7 @@ async function readPassword(io: CliIo, address: string): Promise<string> {
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   if (!io.terminal)
     throw new CliExit(
-      2,
+      EXIT.usage,
       `--login-test needs the password: set ${PASSWORD_ENV} (not on a terminal, so it cannot be asked)`,
     );
   const password = await io.terminal.askSecret(`Password of ${address} (not shown, not stored): `);
@@ -153,7 +153,7 @@ export function registerInit(program: Command, io: CliIo): void {
       const toStdout = options.out === '-';
       if (!toStdout && !options.yes && !io.terminal)
         throw new CliExit(
-          2,
+          EXIT.usage,
           'not on a terminal, so nothing can be confirmed: add --yes to write, or --out - to print',
         );
       const configDir = resolveConfigDir(options.config, io);
@@ -166,7 +166,7 @@ export function registerInit(program: Command, io: CliIo): void {
           : join(baseDir, 'domains', `${domain}.yaml`);
       if (target && existsSync(target) && !options.force && !io.terminal)
         throw new CliExit(
-          1,
+          EXIT.failed,
           `${relative(io.cwd, target)} exists: add --force to replace it, or choose another --out`,
         );
       const password = loginAddress ? await readPassword(io, loginAddress.address) : undefined;
@@ -217,8 +217,7 @@ export function registerInit(program: Command, io: CliIo): void {
             `warning: ${finding.host}:${finding.port}: ${finding.outcome.tls?.certificate.summary ?? 'no certificate'}; clients will refuse it`,
           );
 
-      let login:
-        { address: string; measurements: Awaited<ReturnType<typeof measureLoginPolicy>> } | undefined;
+      let login: { address: string; measurements: readonly LoginMeasurement[] } | undefined;
       if (loginAddress && password !== undefined) {
         say(`Logging in as "${loginAddress.address}" and as "${loginAddress.localPart}"…`);
         const targets = [...incoming, ...outgoing].map((f) => ({
