@@ -3,10 +3,9 @@ import { normalizeDomain, parseEmailAddress, type EmailAddress } from '../../cor
 import { DnsClient } from '../../check/dns-client';
 import { formatEndpoint, parseEndpoint, type Endpoint } from '../../check/endpoint';
 import { formatReport, reportJson } from '../../check/report';
-import { makeDialer, type ConnectTo } from '../../probe/dialer';
+import { makeDialer, parseConnectTo, type ConnectTo } from '../../probe/dialer';
 import {
   CONNECT_TO_HELP,
-  connectToOption,
   RESOLV_CONF,
   resolverOption,
   systemResolver,
@@ -40,8 +39,8 @@ type ConnectToValue = { all?: Endpoint; mappings: ConnectTo[] };
 
 /** `HOST:PORT:ADDRESS:PORT` (repeatable, for HTTP and mail servers) or the older `HOST:PORT` (all HTTP). */
 function connectToValue(value: string, previous: ConnectToValue = { mappings: [] }): ConnectToValue {
-  if (value.split(':').length >= 4 && !value.startsWith('['))
-    return { ...previous, mappings: connectToOption(value, previous.mappings) };
+  const mapping = parseConnectTo(value);
+  if (mapping) return { ...previous, mappings: [...previous.mappings, mapping] };
   const endpoint = parseEndpoint(value, 443);
   if (!endpoint)
     throw new InvalidArgumentError(
