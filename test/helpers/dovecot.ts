@@ -42,7 +42,8 @@ export interface TestDovecot {
   stop(): Promise<void>;
 }
 
-const DOVECOT = '/usr/sbin/dovecot';
+/** Debian's dovecot-core; root's PATH has /usr/sbin. */
+const DOVECOT = 'dovecot';
 
 function waitForPort(port: number, deadline: number): Promise<void> {
   return new Promise((resolve, reject) => {
