@@ -1,3 +1,6 @@
+import { connect, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
@@ -349,6 +352,13 @@ function expectCleanOf500(res: request.Response): void {
   expect(JSON.stringify(res.headers) + res.text).not.toMatch(new RegExp(`${MARKER}|/srv/|boom`));
 }
 
+/** Heap in use after a full collection: what is still referenced, not garbage waiting. */
+function liveHeap(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed;
+}
+
 /*
  * The security review's reproductions, on a real server listening on a socket: what they cost is
  * the point, and supertest's in-process requests would hide it. Budgets carry a wide margin
@@ -406,5 +416,68 @@ describe('the security review, reproduced against a listening server', () => {
     // seconds behind eight of them; now they cost about as much as any 404.
     expect(Math.max(...probes)).toBeLessThan(300);
     expect(sent).toBeGreaterThan(50);
+  });
+
+  it('security review #3: pipelined requests that are never read stay bounded per connection', async () => {
+    const limit = 16;
+    const server = await startServer({
+      holder,
+      logger: pino({ level: 'silent' }),
+      host: '127.0.0.1',
+      port: 0,
+      connectionLimits: { maxRequestsInFlight: limit },
+    });
+    servers.push(server);
+    const { hostname, port } = new URL(server.url);
+    const connections = 20;
+    const pipelined = Buffer.from('GET /settings HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(2_000));
+    const heapBefore = liveHeap();
+    const clients = Array.from({ length: connections }, () => {
+      const socket = connect(Number(port), hostname, () => socket.write(pipelined, () => undefined));
+      socket.pause(); // never reads an answer
+      socket.on('error', () => undefined);
+      return socket;
+    });
+    const openConnections = () =>
+      new Promise<number>((resolve, reject) =>
+        server.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const deadline = Date.now() + 5_000;
+    while ((await openConnections()) > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const leftOpen = await openConnections();
+    // Measured while the clients still hold their ends open, as an attacker would.
+    const heapGrowth = (liveHeap() - heapBefore) / 2 ** 20;
+    for (const socket of clients) socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const counted = await server.metrics.registry.getSingleMetric('mail_autoconf_requests_total')?.get();
+    const handled = (counted?.values ?? []).reduce((sum, { value }) => sum + value, 0);
+    // Before: all 40,000 requests reached the app and their answers piled up (0.5 GiB of heap for
+    // 60 connections in the review). Now each connection is closed once 16 are unanswered.
+    expect(handled).toBeLessThanOrEqual(connections * limit);
+    expect(leftOpen).toBe(0);
+    expect(heapGrowth).toBeLessThan(32);
+    await request(server.url).get('/healthz').expect(200);
+  });
+
+  it('security review #3: connections beyond server.maxConnections are closed on arrival', async () => {
+    const at = await serve({ connectionLimits: { maxConnections: 3 } });
+    const open = (): Promise<{ socket: Socket; closed: Promise<void> }> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(at.port, at.host, () => resolve({ socket, closed }));
+        const closed = new Promise<void>((done) => socket.on('close', () => done()));
+        socket.on('error', reject);
+      });
+    const held = [await open(), await open(), await open()];
+    const extra = await open();
+    await extra.closed;
+    expect(extra.socket.bytesRead).toBe(0);
+    held[0]?.socket.destroy();
+    await held[0]?.closed;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const answer = await rawExchange(at, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    for (const { socket } of held) socket.destroy();
   });
 });

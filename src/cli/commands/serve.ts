@@ -3,6 +3,7 @@ import pino from 'pino';
 import { ConfigHolder } from '../../service/config-holder';
 import { parseListenAddress } from '../../server/listen-address';
 import { reloadAndReport } from '../../server/reload';
+import { DEFAULT_CONNECTION_LIMITS } from '../../server/connection-limits';
 import { startServer, type ListenAddress, type RunningServer } from '../../server/start';
 import { parseTrustProxy } from '../../server/trust-proxy';
 import { watchConfigDir, type ConfigWatcher } from '../../server/watch-config';
@@ -18,6 +19,7 @@ interface ServeOptions {
   watchDebounce?: string;
   trustProxy?: string;
   rateLimit?: string;
+  maxConnections?: string;
   metricsListen?: string;
   shutdownGrace?: string;
   logLevel?: string;
@@ -62,6 +64,13 @@ function settingsFrom(options: ServeOptions, io: CliIo) {
     trustProxy,
     rateLimitPerMinute: optional(options.rateLimit ?? env.MAIL_AUTOCONF_RATE_LIMIT, (text) =>
       parseCount('rate limit', text, 1),
+    ),
+    maxConnections: parseCount(
+      'max connections',
+      options.maxConnections ??
+        env.MAIL_AUTOCONF_MAX_CONNECTIONS ??
+        String(DEFAULT_CONNECTION_LIMITS.maxConnections),
+      1,
     ),
     metricsListen: optional(options.metricsListen ?? env.MAIL_AUTOCONF_METRICS_LISTEN, (text) => {
       const address: ListenAddress | undefined = parseListenAddress(text);
@@ -131,6 +140,10 @@ export function registerServe(program: Command, io: CliIo): void {
       'requests per minute per client IP on the protocol endpoints ($MAIL_AUTOCONF_RATE_LIMIT; default off)',
     )
     .option(
+      '--max-connections <n>',
+      `open connections at most; more are closed on arrival ($MAIL_AUTOCONF_MAX_CONNECTIONS; default ${DEFAULT_CONNECTION_LIMITS.maxConnections})`,
+    )
+    .option(
       '--metrics-listen <host:port>',
       'serve /metrics on this address instead of the main one ($MAIL_AUTOCONF_METRICS_LISTEN)',
     )
@@ -155,6 +168,7 @@ export function registerServe(program: Command, io: CliIo): void {
           port,
           host,
           trustProxy: settings.trustProxy,
+          connectionLimits: { maxConnections: settings.maxConnections },
           ...(settings.userHashKey !== undefined && { userHashKey: settings.userHashKey }),
           ...(settings.rateLimitPerMinute !== undefined && {
             rateLimitPerMinute: settings.rateLimitPerMinute,
@@ -178,6 +192,7 @@ export function registerServe(program: Command, io: CliIo): void {
           domains: config.domains.length,
           watch: settings.watch,
           rateLimitPerMinute: settings.rateLimitPerMinute ?? null,
+          maxConnections: settings.maxConnections,
           trustProxy: settings.trustProxy,
           // So an admin sees at a glance whether downloaded profiles will show as verified.
           profileSigner: config.signer?.subject ?? null,

@@ -1,6 +1,8 @@
+import { connect, type Socket } from 'node:net';
 import { run } from '../../../src/cli/run';
 import { parseListenAddress } from '../../../src/server/listen-address';
 import { parseTrustProxy } from '../../../src/server/trust-proxy';
+import { EXAMPLE_CONFIG_DIR } from '../../helpers/example';
 
 describe('parseTrustProxy', () => {
   it.each([
@@ -58,10 +60,78 @@ describe('serve refuses bad settings before starting', () => {
     [['--metrics-listen', '9464'], {}, 'invalid metrics listen address: 9464'],
     [['--shutdown-grace', '-1'], {}, 'invalid shutdown grace: -1'],
     [['--log-level', 'loud'], {}, 'invalid log level: loud'],
+    [['--max-connections', '0'], {}, 'invalid max connections: 0'],
+    [[], { MAIL_AUTOCONF_MAX_CONNECTIONS: 'many' }, 'invalid max connections: many'],
     [[], { MAIL_AUTOCONF_LOG_USER_HASH_KEY: 'short' }, 'MAIL_AUTOCONF_LOG_USER_HASH_KEY must be at least 16'],
   ])('%j %j', async (args, env, message) => {
     const { code, stderr } = await serve(args as string[], env as Record<string, string>);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
+  });
+});
+
+describe('security review #3: serve takes the connection limit from --max-connections or the environment', () => {
+  /** Runs serve until `probe` has seen the listening server, and returns the probe's result. */
+  async function whileServing<T>(
+    args: string[],
+    env: Record<string, string>,
+    probe: (url: string) => Promise<T>,
+  ) {
+    let stdout = '';
+    let result: T | undefined;
+    const code = await run(['serve', '--port', '0', '--config', EXAMPLE_CONFIG_DIR, ...args], {
+      stdout: { write: (text) => (stdout += String(text)) },
+      stderr: { write: () => true },
+      env,
+      cwd: process.cwd(),
+      waitForStop: async () => {
+        const listening = stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { msg: string; url: string; maxConnections: number })
+          .find((line) => line.msg === 'listening');
+        if (!listening) throw new Error(`no listening line in ${stdout}`);
+        result = await probe(listening.url);
+        return 'SIGTERM';
+      },
+    });
+    expect(code).toBe(0);
+    return { result: result as T, stdout };
+  }
+
+  /** Opens `count` idle connections and reports which of them the server closed at once. */
+  async function closedOnArrival(url: string, count: number): Promise<boolean[]> {
+    const { hostname, port } = new URL(url);
+    const sockets = await Promise.all(
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect(Number(port), hostname, () => resolve(socket));
+            socket.on('error', reject);
+          }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const closed = sockets.map((socket) => socket.readableEnded || socket.destroyed);
+    for (const socket of sockets) socket.destroy();
+    return closed;
+  }
+
+  it.each([
+    [['--max-connections', '2'], {}],
+    [[], { MAIL_AUTOCONF_MAX_CONNECTIONS: '2' }],
+  ])('%j %j', async (args, env) => {
+    const { result, stdout } = await whileServing(args, env as Record<string, string>, (url) =>
+      closedOnArrival(url, 4),
+    );
+    expect(result.filter(Boolean)).toHaveLength(2);
+    expect(stdout).toContain('"maxConnections":2');
+  });
+
+  it('defaults to 1000', async () => {
+    const { result, stdout } = await whileServing([], {}, (url) => closedOnArrival(url, 4));
+    expect(result.filter(Boolean)).toHaveLength(0);
+    expect(stdout).toContain('"maxConnections":1000');
   });
 });
