@@ -41,6 +41,19 @@ describe('mail-autoconf validate', () => {
     );
   });
 
+  it.each(['constructor', 'toString'])(
+    'security review #11: refuses username: %s with a validation error',
+    async (policy) => {
+      const dir = tempConfig({
+        'ctor.yaml': `domain: ctor.example\nusername: ${policy}\nincoming: [{ type: imap, host: imap.ctor.example, security: tls }]\noutgoing: [{ host: smtp.ctor.example, security: tls }]\n`,
+      });
+      const result = await runCli(['validate', dir], { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`ctor.yaml:2:11 username: expected "email", "localpart" or a template`);
+      expect(result.stdout).toBe('');
+    },
+  );
+
   it('prints warnings but still succeeds', async () => {
     const dir = tempConfig({
       'plain.yaml':
