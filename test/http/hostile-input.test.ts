@@ -8,6 +8,7 @@ import { startServer, type RunningServer, type StartOptions } from '../../src/se
 import { ConfigHolder } from '../../src/service/config-holder';
 import type { Snapshot } from '../../src/service/snapshot';
 import { exampleSnapshot, FIXED_NOW, loadExample, poxBody } from '../helpers/example';
+import { expensivePoxBodies } from '../helpers/hostile-pox';
 import { rawExchange } from '../helpers/raw-socket';
 
 /**
@@ -479,5 +480,59 @@ describe('the security review, reproduced against a listening server', () => {
     const answer = await rawExchange(at, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     for (const { socket } of held) socket.destroy();
+  });
+
+  it('security review #5: no POX body costs more than 3x a real request over HTTP', async () => {
+    const at = await serve();
+    const socket = connect(at.port, at.host);
+    socket.setNoDelay(true);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let received = '';
+    let answered: ((answer: string) => void) | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      const headEnd = received.indexOf('\r\n\r\n');
+      const length = /content-length: (\d+)/i.exec(received)?.[1];
+      if (headEnd < 0 || length === undefined || received.length < headEnd + 4 + Number(length)) return;
+      const answer = received;
+      received = '';
+      answered?.(answer);
+    });
+    const post = (body: string) =>
+      new Promise<string>((resolve) => {
+        answered = resolve;
+        const bytes = Buffer.from(body);
+        socket.write(
+          Buffer.concat([
+            Buffer.from(
+              `POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${bytes.length}\r\n\r\n`,
+            ),
+            bytes,
+          ]),
+        );
+      });
+    const bodies: Record<string, string> = { normal: poxBody('bob@example.net') };
+    for (const size of [16 * 1024 - 100, 2000])
+      for (const [shape, body] of Object.entries(expensivePoxBodies(size)))
+        bodies[`${shape} (${size})`] = body;
+    const runs: Record<string, number[]> = {};
+    for (let round = 0; round < 7; round++)
+      for (const [shape, body] of Object.entries(bodies)) {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < 15; i++) {
+          const answer = await post(body);
+          expect(answer).toMatch(/^HTTP\/1\.1 200/);
+          expect(answer).toMatch(/<DisplayName>bob@example.net<|<ErrorCode>600</);
+        }
+        (runs[shape] ??= []).push(Number(process.hrtime.bigint() - started));
+      }
+    socket.destroy();
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[3] as number;
+    const base = median(runs.normal ?? []);
+    // Before: 2,300 attributes cost about 33 real requests (100 over HTTP in the review).
+    const tooCostly = Object.entries(runs)
+      .map(([shape, values]) => ({ shape, ratio: median(values) / base }))
+      .filter(({ ratio }) => ratio >= 3);
+    expect(tooCostly).toEqual([]);
   });
 });
