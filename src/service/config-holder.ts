@@ -1,5 +1,5 @@
 import { loadConfigDir, type LoadedConfig } from '../config/load';
-import { formatProblem, type ConfigProblem } from '../config/problems';
+import { locateProblem, type ConfigProblem } from '../config/problems';
 import { Snapshot } from './snapshot';
 
 /**
@@ -23,7 +23,12 @@ export interface ConfigStatus {
   readonly domains: number;
   readonly names: number;
   readonly lastAttempt: { readonly at: Date; readonly ok: boolean };
-  /** Errors of the last attempt when it failed, located relative to the config directory. */
+  /**
+   * Where the errors of the last attempt were, when it failed: file (relative to the config
+   * directory), line, column and setting, but not the message. Readiness is answered to anyone
+   * who reaches the port, and messages quote config values (`expected a number, got "…"`); the
+   * full messages are in the log.
+   */
   readonly lastErrors: readonly string[];
 }
 
@@ -71,7 +76,7 @@ export class ConfigHolder {
     return {
       ...statusOfSnapshot(this.current),
       lastAttempt: this.lastAttempt,
-      lastErrors: this.lastFailure && !this.lastAttempt.ok ? this.lastFailure.errors.map(formatProblem) : [],
+      lastErrors: this.lastFailure && !this.lastAttempt.ok ? this.lastFailure.errors.map(locateProblem) : [],
     };
   }
 
