@@ -10,6 +10,7 @@ import { Snapshot } from '../../service/snapshot';
 import { resolveConfigDir } from '../config-dir';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
+import { terminalSafe, terminalSafeJson } from '../../check/terminal-safe';
 
 const RESOLV_CONF = '/etc/resolv.conf';
 /** Used when only a domain is given: every domain must accept mail for it (RFC 5321 §4.5.1). */
@@ -104,7 +105,12 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
           httpOnly: options.http === true,
         });
         const shown = formatEndpoint(resolver);
-        io.stdout.write(options.json ? reportJson(report, shown) : formatReport(report, shown));
+        // Answers hold remote text: no control character of theirs reaches the terminal.
+        io.stdout.write(
+          options.json
+            ? terminalSafeJson(reportJson(report, shown))
+            : terminalSafe(formatReport(report, shown)),
+        );
         setExit(report.ok ? 0 : 1);
       },
     );
