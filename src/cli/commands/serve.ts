@@ -18,6 +18,7 @@ interface ServeOptions {
   watch?: boolean;
   watchDebounce?: string;
   trustProxy?: string;
+  allowBroadTrustProxy?: boolean;
   rateLimit?: string;
   maxConnections?: string;
   metricsListen?: string;
@@ -46,7 +47,12 @@ function optional<T>(value: string | undefined, parse: (text: string) => T): T |
 /** Every serve setting, from flags first and the environment second, checked before anything starts. */
 function settingsFrom(options: ServeOptions, io: CliIo) {
   const env = io.env;
-  const trustProxy = parseTrustProxy(options.trustProxy ?? env.MAIL_AUTOCONF_TRUST_PROXY);
+  const allowBroadTrustProxy =
+    options.allowBroadTrustProxy ??
+    ['1', 'true', 'yes'].includes((env.MAIL_AUTOCONF_ALLOW_BROAD_TRUST_PROXY ?? '').toLowerCase());
+  const trustProxy = parseTrustProxy(options.trustProxy ?? env.MAIL_AUTOCONF_TRUST_PROXY, {
+    allowBroad: allowBroadTrustProxy,
+  });
   if (typeof trustProxy === 'object' && !Array.isArray(trustProxy)) throw new CliExit(2, trustProxy.error);
   const logLevel = options.logLevel ?? env.MAIL_AUTOCONF_LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel))
@@ -136,6 +142,10 @@ export function registerServe(program: Command, io: CliIo): void {
       'proxies whose X-Forwarded-For/-Proto are believed: IPs, CIDRs, loopback, linklocal, uniquelocal, or a hop count ($MAIL_AUTOCONF_TRUST_PROXY; default none)',
     )
     .option(
+      '--allow-broad-trust-proxy',
+      'accept a --trust-proxy that trusts (nearly) every address (all, 0.0.0.0/0, ::/0, more than 2 hops), for a port only proxies can reach ($MAIL_AUTOCONF_ALLOW_BROAD_TRUST_PROXY=1)',
+    )
+    .option(
       '--rate-limit <n>',
       'requests per minute per client IP on the protocol endpoints ($MAIL_AUTOCONF_RATE_LIMIT; default off)',
     )
@@ -200,6 +210,11 @@ export function registerServe(program: Command, io: CliIo): void {
         'listening',
       );
 
+      if (typeof settings.trustProxy === 'number')
+        logger.warn(
+          { trustProxy: settings.trustProxy },
+          'a trust proxy hop count believes X-Forwarded-For from whatever connects: keep the port reachable by the proxy alone, or name the proxy addresses instead',
+        );
       io.onReloadSignal?.(() => void reloadAndReport(holder, logger, 'SIGHUP'));
       const signal = await (io.waitForStop?.() ?? new Promise<string>(() => undefined));
       // The listener closes first: once this line is logged, new connections are refused.
