@@ -138,15 +138,12 @@ export function parsePoxRequest(body: Buffer | string): PoxParseResult {
   if (!emailAddress) return invalid('EMailAddress is empty', schema);
   if (schemas.length > 1) return invalid('more than one AcceptableResponseSchema', schema);
 
+  // MS-OXDSCLI (the request schema) and MS-ASCMD §2.2.1.1 make it required; the clients we know send it.
+  if (schemas.length === 0) return invalid('AcceptableResponseSchema is missing', schema);
+  const wanted = textOf(schemas[0]) ?? '';
   let responseSchema: ResponseSchema;
-  if (schemas.length === 0) {
-    // Lenient: a client that omits it means its own request schema's response.
-    responseSchema = schema;
-  } else {
-    const wanted = textOf(schemas[0]) ?? '';
-    if (sameNamespace(wanted, NS.outlookResponse)) responseSchema = 'outlook';
-    else if (sameNamespace(wanted, NS.mobilesyncResponse)) responseSchema = 'mobilesync';
-    else responseSchema = 'unsupported';
-  }
+  if (sameNamespace(wanted, NS.outlookResponse)) responseSchema = 'outlook';
+  else if (sameNamespace(wanted, NS.mobilesyncResponse)) responseSchema = 'mobilesync';
+  else responseSchema = 'unsupported';
   return { ok: true, request: { emailAddress, responseSchema } };
 }

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pino from 'pino';
@@ -7,7 +9,7 @@ import { createApp } from '../../src/http/app';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server/start';
 import { ConfigHolder } from '../../src/service/config-holder';
 import type { Snapshot } from '../../src/service/snapshot';
-import { exampleSnapshot, FIXED_NOW, loadExample, poxBody } from '../helpers/example';
+import { exampleSnapshot, FIXED_NOW, loadExample, poxBody, REPO_ROOT } from '../helpers/example';
 import { expensivePoxBodies } from '../helpers/hostile-pox';
 import { rawExchange } from '../helpers/raw-socket';
 
@@ -328,6 +330,32 @@ describe('POX bodies and content types', () => {
     expect(res.text).toMatch(/<ErrorCode>60[01]<\/ErrorCode>/);
     expectClean(res);
     await expectStillServing();
+  });
+});
+
+describe('probe: AcceptableResponseSchema is required', () => {
+  it('a POX request without it gets error 600, in the Outlook and the mobilesync form', async () => {
+    for (const [response, request_] of [[undefined, undefined], MOBILESYNC_NS] as const) {
+      const body = poxBody('alice@example.com', response, request_).replace(
+        /<AcceptableResponseSchema>.*<\/AcceptableResponseSchema>/,
+        '',
+      );
+      const res = await request(app).post('/autodiscover/autodiscover.xml').type('text/xml').send(body);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('<ErrorCode>600</ErrorCode>');
+      expect(res.text).not.toContain('alice');
+    }
+  });
+
+  it("the README's curl example sends it, and gets the settings", async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const body = /--data \\\n\s*'(<Autodiscover[^']*)'/.exec(readme)?.[1];
+    expect(body).toContain('<AcceptableResponseSchema>');
+    const res = await request(app)
+      .post('/autodiscover/autodiscover.xml')
+      .type('text/xml')
+      .send(body as string);
+    expect(res.text).toContain('<DisplayName>bob@example.net</DisplayName>');
   });
 });
 

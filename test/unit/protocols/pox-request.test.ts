@@ -44,12 +44,18 @@ describe('parsePoxRequest', () => {
     });
   });
 
-  it('treats a missing AcceptableResponseSchema as the request schema’s own response', () => {
-    const body = poxBody('alice@example.com').replace(
-      /<AcceptableResponseSchema>.*<\/AcceptableResponseSchema>/,
-      '',
-    );
-    expect(parsePoxRequest(body)).toMatchObject({ ok: true, request: { responseSchema: 'outlook' } });
+  it('probe: answers a request without AcceptableResponseSchema with 600, in its own schema’s form', () => {
+    const without = (body: string) =>
+      body.replace(/<AcceptableResponseSchema>.*<\/AcceptableResponseSchema>/, '');
+    expect(parsePoxRequest(without(poxBody('alice@example.com')))).toEqual({
+      ok: false,
+      code: 600,
+      reason: 'AcceptableResponseSchema is missing',
+      schema: 'outlook',
+    });
+    expect(
+      parsePoxRequest(without(poxBody('alice@example.com', MOBILESYNC_RESPONSE, MOBILESYNC_REQUEST))),
+    ).toMatchObject({ ok: false, code: 600, schema: 'mobilesync' });
   });
 
   it('marks other response schemas unsupported (answered with 601)', () => {
