@@ -115,6 +115,19 @@ describe('request logs', () => {
     expect(unkeyed.requests()[0]).not.toHaveProperty('userHash');
   });
 
+  it('security review #13: addresses encoded twice or written with a fullwidth at sign are not logged', async () => {
+    const { app, capture } = loggedApp();
+    for (const path of [
+      '/autodiscover/autodiscover.json/v1.0/alice%2540example.com?Protocol=AutodiscoverV1',
+      '/autodiscover/autodiscover.json/v1.0/alice%EF%BC%A0example.com?Protocol=AutodiscoverV1',
+      '/x/alice%252540example.com',
+    ])
+      await request(app).get(path);
+    await settle();
+    expect(capture.requests()).toHaveLength(3);
+    expect(capture.text).not.toContain('alice');
+  });
+
   it('log probes at debug level only', async () => {
     const { app, capture } = loggedApp();
     await request(app).get('/healthz');
