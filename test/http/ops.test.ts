@@ -58,7 +58,7 @@ describe('/healthz and /readyz', () => {
 
     const ready = await request(app).get('/readyz').expect(200);
     expect(ready.body).toMatchObject({ status: 'ready', generation: 1, lastReload: { ok: false } });
-    expect(ready.body.lastReload.errors).toEqual([
+    expect((ready.body as { lastReload: { errors: string[] } }).lastReload.errors).toEqual([
       expect.stringMatching(
         /^domains\/broken\.yaml:2:\d+ incoming\[0\]\.port \(the server log has the details\)$/,
       ),
@@ -93,7 +93,7 @@ describe('/healthz and /readyz', () => {
     await request(drainingApp).get('/readyz').expect(200);
     draining = true;
     const res = await request(drainingApp).get('/readyz').expect(503);
-    expect(res.body.status).toBe('draining');
+    expect(res.body).toMatchObject({ status: 'draining' });
   });
 
   it('a reload of a vanished directory reports the failure without the path', async () => {
@@ -111,7 +111,7 @@ describe('/healthz and /readyz', () => {
     const capture = new LogCapture();
     await reloadAndReport(holder, pino({}, capture), 'SIGHUP');
     const ready = await request(app).get('/readyz').expect(200);
-    expect(ready.body.lastReload.errors).toEqual([
+    expect((ready.body as { lastReload: { errors: string[] } }).lastReload.errors).toEqual([
       'domains/leak.yaml:2:57 incoming[0].port (the server log has the details)',
     ]);
     expect(ready.text).not.toContain('SECRET');

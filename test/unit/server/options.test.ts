@@ -107,7 +107,7 @@ describe('serve refuses bad settings before starting', () => {
     [[], { MAIL_AUTOCONF_MAX_CONNECTIONS: 'many' }, 'invalid max connections: many'],
     [[], { MAIL_AUTOCONF_LOG_USER_HASH_KEY: 'short' }, 'MAIL_AUTOCONF_LOG_USER_HASH_KEY must be at least 16'],
   ])('%j %j', async (args, env, message) => {
-    const { code, stderr } = await serve(args as string[], env as Record<string, string>);
+    const { code, stderr } = await serve(args as string[], env);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
   });
@@ -192,7 +192,7 @@ describe('security review #13: --allow-broad-trust-proxy lets a broad trust prox
   });
 
   it('a hop count is accepted with a warning in the log', async () => {
-    const { stdout } = await whileServing(['--trust-proxy', '1'], {}, async () => undefined);
+    const { stdout } = await whileServing(['--trust-proxy', '1'], {}, () => Promise.resolve());
     expect(stdout).toContain('a trust proxy hop count believes X-Forwarded-For from whatever connects');
   });
 });
