@@ -76,6 +76,9 @@ export function parsePoxRequest(body: Buffer | string): PoxParseResult {
     reason,
     schema,
   });
+  // A UTF-16 unit takes at most 3 UTF-8 bytes: longer bodies are refused without decoding them.
+  if (typeof body !== 'string' && body.length > POX_LIMITS.characters * 3)
+    return invalid('body longer than any real request');
   let xml: string;
   try {
     xml = typeof body === 'string' ? body : decoder.decode(body);
