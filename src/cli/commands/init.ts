@@ -10,6 +10,7 @@ import { normalizeDomain, parseEmailAddress, type EmailAddress } from '../../cor
 import type { MailProtocol } from '../../probe/dialect';
 import { makeDialer, type ConnectTo } from '../../probe/dialer';
 import { candidateHosts, discover, rankFindings, type Finding } from '../../probe/discover';
+import { printable } from '../../probe/imap';
 import { describeFinding, renderInitYaml } from '../../probe/init-yaml';
 import { measureLoginPolicy, type LoginMeasurement } from '../../probe/login-policy';
 import type { ProbeOptions } from '../../probe/probe';
@@ -214,7 +215,7 @@ export function registerInit(program: Command, io: CliIo): void {
       for (const finding of [...incoming, ...outgoing])
         if (!finding.outcome.tls?.certificate.ok)
           say(
-            `warning: ${finding.host}:${finding.port}: ${finding.outcome.tls?.certificate.summary ?? 'no certificate'}; clients will refuse it`,
+            `warning: ${finding.host}:${finding.port}: ${printable(finding.outcome.tls?.certificate.summary ?? 'no certificate')}; clients will refuse it`,
           );
 
       let login: { address: string; measurements: readonly LoginMeasurement[] } | undefined;
