@@ -6,7 +6,7 @@ import pino from 'pino';
 import { loadConfigDir } from '../../src/config/load';
 import { ConfigHolder } from '../../src/service/config-holder';
 import { startServer, type RunningServer } from '../../src/server/start';
-import { hasDeltaChat, startDeltaChat } from '../helpers/deltachat';
+import { startDeltaChat } from '../helpers/deltachat';
 import { startDovecot, type TestDovecot } from '../helpers/dovecot';
 import { REPO_ROOT } from '../helpers/example';
 import { LogCapture } from '../helpers/config-dir';
@@ -57,6 +57,7 @@ describeWithTools(
     ['dovecot', 'Debian packages dovecot-imapd dovecot-pop3d dovecot-submissiond (.ci/setup.d)'],
     ['caddy', 'Debian package caddy (.ci/setup.d)'],
     ['openssl', 'Debian package openssl'],
+    ['deltachat-rpc-server', 'the Delta Chat core from npm (.ci/setup.d/55-deltachat.sh)'],
   ],
   'Delta Chat configures itself from mail-autoconf',
   () => {
@@ -73,7 +74,6 @@ describeWithTools(
     let trustBundle: string;
 
     beforeAll(async () => {
-      if (!hasDeltaChat()) throw new Error('npm ci installs @deltachat/stdio-rpc-server (a devDependency)');
       pki = makeMailPki();
       full = await startDovecot({
         users: [

@@ -1,20 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT } from './example';
 import { tempDir } from './tools';
 
-/** The official Delta Chat core JSON-RPC server from npm (@deltachat/stdio-rpc-server-linux-x64). */
-export const DELTACHAT_RPC_SERVER = join(
-  REPO_ROOT,
-  'node_modules',
-  '@deltachat',
-  'stdio-rpc-server-linux-x64',
-  'deltachat-rpc-server',
-);
-
-export const hasDeltaChat = () => existsSync(DELTACHAT_RPC_SERVER);
+/**
+ * The official Delta Chat core JSON-RPC server (the npm package @deltachat/stdio-rpc-server-<platform>),
+ * which `npm run test:tools` puts on the PATH (.ci/setup.d/55-deltachat.sh).
+ */
+export const DELTACHAT_RPC_SERVER = 'deltachat-rpc-server';
 
 export interface DeltaChat {
   call<T = unknown>(method: string, params?: readonly unknown[]): Promise<T>;
