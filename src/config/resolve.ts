@@ -9,10 +9,20 @@ import {
   type ServerSettings,
   type ServerType,
   type ServiceSettings,
+  type WebmailSettings,
 } from '../core/settings';
-import { usernameTemplate } from '../core/username';
+import { expandDomain, expandServers, expandWebmail, hasDomainPlaceholder } from '../core/domain-template';
+import { knownOAuth2Issuer } from '../core/known-oauth2';
+import { USERNAME_POLICIES } from '../core/username';
 import { formatPath, type ConfigProblem, type PathSegment } from './problems';
-import type { DomainEntryInput, ProfileInput, ServerInput, ServiceInput } from './schema';
+import type {
+  DomainEntryInput,
+  IncomingServerInput,
+  OutgoingServerInput,
+  ProfileInput,
+  ServerInput,
+  ServiceInput,
+} from './schema';
 import { domainWarnings } from './warnings';
 import { DnsContext } from '../dns/records';
 import { dnsWarnings } from '../dns/warnings';
@@ -145,62 +155,108 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
       layers = chain;
     }
     const merged = mergeLayers([...layers, entry]);
-    const domain = normalizeDomain(entry.domain) as string; // the schema has checked it
-    const aliases = (entry.aliases ?? []).map((alias) => normalizeDomain(alias) as string);
-
+    const domain = entry.domain;
+    const aliases: string[] = [];
     let duplicate = false;
-    for (const [index, name] of [domain, ...aliases].entries()) {
+    const claim = (name: string, sub: PathSegment[]) => {
       const first = owners.get(name);
-      const sub: PathSegment[] = index === 0 ? ['domain'] : ['aliases', index - 1];
-      if (first) {
+      if (first === item || aliases.includes(name)) {
+        warn(source, [...path, ...sub], `${name} is listed twice for this domain; it is served once`);
+      } else if (first) {
         fail(sub, `domain ${name} is already defined at ${where(first.source, first.path)}`);
         duplicate = true;
       } else {
         owners.set(name, item);
+        if (sub[0] === 'aliases') aliases.push(name);
       }
-    }
+    };
+    claim(domain, ['domain']);
+    (entry.aliases ?? []).forEach((alias, index) => claim(alias, ['aliases', index]));
     if (!merged.incoming) fail([], 'no incoming servers: set "incoming" here or in the profile it extends');
     if (!merged.outgoing) fail([], 'no outgoing servers: set "outgoing" here or in the profile it extends');
     if (duplicate || !merged.incoming || !merged.outgoing) return;
 
-    const domainUsername = merged.username ?? 'email';
-    const domainAuth = toAuthList(merged.auth) ?? DEFAULT_AUTH;
-    const servers = (inputs: readonly ServerInput[], type: ServerType | 'incoming') =>
-      sharedServers(inputs, type, domainUsername, domainAuth);
+    const domainUsername: string = merged.username ?? USERNAME_POLICIES.email;
+    const domainAuth = merged.auth ?? DEFAULT_AUTH;
+    const incomingAsWritten = sharedServers(merged.incoming, 'incoming', domainUsername, domainAuth);
+    const outgoingAsWritten = sharedServers(merged.outgoing, 'smtp', domainUsername, domainAuth);
     const dav = (input: typeof merged.caldav): DavSettings | undefined =>
       input && {
         url: input.url,
-        username: template(input.username ?? domainUsername),
+        username: input.username ?? domainUsername,
         auth: input.auth ?? 'http-basic',
       };
 
-    const name = merged.provider?.name ?? domain;
+    // Placeholders are checked again once filled in with every served name (a long domain can
+    // push a label or the whole name past its limit).
+    let badTemplate = false;
+    const checkExpansion = (servers: readonly ServerSettings[], key: 'incoming' | 'outgoing') =>
+      servers.forEach((server, index) => {
+        if (!hasDomainPlaceholder(server.host)) return;
+        for (const name of [domain, ...aliases]) {
+          const host = expandDomain(server.host, name);
+          if (normalizeDomain(host) !== host) {
+            fail([key, index, 'host'], `${server.host} filled in for ${name} gives ${host}, which is not a valid host name`);
+            badTemplate = true;
+            return;
+          }
+        }
+      });
+    checkExpansion(incomingAsWritten, 'incoming');
+    checkExpansion(outgoingAsWritten, 'outgoing');
+    if (badTemplate) return;
+
+    const writtenName = merged.provider?.name ?? domain;
+    const name = expandDomain(writtenName, domain);
+    const webmail = merged.webmail === undefined ? undefined : toWebmail(merged.webmail, domainUsername);
+    const templated =
+      hasDomainPlaceholder(writtenName) ||
+      incomingAsWritten.some((server) => hasDomainPlaceholder(server.host)) ||
+      outgoingAsWritten.some((server) => hasDomainPlaceholder(server.host)) ||
+      (webmail !== undefined &&
+        (hasDomainPlaceholder(webmail.url) || hasDomainPlaceholder(webmail.loginPageInfo?.url ?? '')));
     const settings: DomainSettings = {
       domain,
       aliases: aliases.length === 0 ? NO_ALIASES : aliases,
       provider: {
         name,
         shortName:
-          merged.provider?.shortName ?? (name.length <= 20 ? name : domain.split('.')[0]!.slice(0, 20)),
+          merged.provider?.shortName ?? (name.length <= 20 ? name : (domain.split('.')[0] ?? domain).slice(0, 20)),
       },
-      incoming: servers(merged.incoming, 'incoming'),
-      outgoing: servers(merged.outgoing, 'smtp'),
-      ...(merged.documentation && { documentation: sharedDocumentation(merged.documentation) }),
+      incoming: expandServers(incomingAsWritten, domain),
+      outgoing: expandServers(outgoingAsWritten, domain),
+      documentation: merged.documentation ? sharedDocumentation(merged.documentation) : NO_DOCUMENTATION,
       ...(merged.help && { help: merged.help }),
-      ...(merged.webmail && { webmail: merged.webmail }),
+      ...(webmail && { webmail: expandWebmail(webmail, domain) }),
+      ...(merged.enable && {
+        enable: { visitUrl: merged.enable.visitUrl, instructions: merged.enable.instructions ?? {} },
+      }),
       ...(merged.activeSync && { activeSync: { url: merged.activeSync.url } }),
       ...(merged.caldav && { caldav: dav(merged.caldav) }),
       ...(merged.carddav && { carddav: dav(merged.carddav) }),
       ...(merged.oauth2 && { oauth2: merged.oauth2 }),
+      ...(templated && {
+        templates: {
+          providerName: writtenName,
+          incoming: incomingAsWritten,
+          outgoing: outgoingAsWritten,
+          ...(webmail && { webmail }),
+        },
+      }),
       source: { file: source.file, path: formatPath(path) },
     };
-    const usesOAuth2 = [...settings.incoming, ...settings.outgoing].some((s) => s.auth.includes('OAuth2'));
-    if (usesOAuth2 && !settings.oauth2) {
-      fail(
-        [],
-        'a server uses OAuth2 authentication but no "oauth2" block (issuer, scope, authURL, tokenURL) is set',
+    if (!settings.oauth2) {
+      const unknown = [...settings.incoming, ...settings.outgoing].find(
+        (server) => server.auth.includes('OAuth2') && knownOAuth2Issuer(server.host) === undefined,
       );
-      return;
+      if (unknown) {
+        fail(
+          [],
+          `${unknown.host} uses OAuth2 authentication, but Thunderbird does not know its issuer by host name: ` +
+            'add an "oauth2" block (issuer, scope, authURL, tokenURL) or remove OAuth2 from its auth list',
+        );
+        return;
+      }
     }
     const davOAuth2 = (['caldav', 'carddav'] as const).find((key) => settings[key]?.auth === 'OAuth2');
     if (davOAuth2 && !settings.oauth2) {
@@ -222,11 +278,12 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
   }
 
   const service: ServiceSettings = {
-    ...(input.service.publicHost && { publicHost: normalizeDomain(input.service.publicHost) as string }),
+    ...(input.service.publicHost && { publicHost: input.service.publicHost }),
     publicAddresses: (input.service.publicAddresses ?? []).map(normalizeIpAddress),
     hostAddresses: new Map(
+      // Record keys are not transformed by the schema (only checked), so they are normalised here.
       Object.entries(input.service.hostAddresses ?? {}).map(([host, addresses]) => [
-        normalizeDomain(host) as string,
+        normalizeDomain(host) ?? host,
         addresses.map(normalizeIpAddress),
       ]),
     ),
@@ -253,7 +310,7 @@ const serverListCache = new WeakMap<readonly ServerInput[], Map<string, readonly
 
 function sharedServers(
   inputs: readonly ServerInput[],
-  type: ServerType | 'incoming',
+  type: 'smtp' | 'incoming',
   domainUsername: string,
   domainAuth: readonly AuthMethod[],
 ): readonly ServerSettings[] {
@@ -262,33 +319,81 @@ function sharedServers(
   const key = `${type}\n${domainUsername}\n${domainAuth.join(',')}`;
   let list = byPolicy.get(key);
   if (!list) {
-    list = Object.freeze(
-      inputs.map((input): ServerSettings => {
-        const serverType = type === 'incoming' ? (input as { type: ServerType }).type : type;
-        return {
-          type: serverType,
-          host: normalizeDomain(input.host) as string,
-          port: input.port ?? DEFAULT_PORTS[serverType][input.security],
-          security: input.security,
-          auth: toAuthList(input.auth) ?? domainAuth,
-          username: template(input.username ?? domainUsername),
-        };
-      }),
-    );
+    list = Object.freeze(inputs.map((input) => serverSettings(input, type, domainUsername, domainAuth)));
     byPolicy.set(key, list);
   }
   return list;
 }
 
-const documentationCache = new WeakMap<NonNullable<ProfileInput['documentation']>, DocumentationLink>();
-
-function sharedDocumentation(input: NonNullable<ProfileInput['documentation']>): DocumentationLink {
-  let link = documentationCache.get(input);
-  if (!link) {
-    link = { url: input.url, description: input.description ?? {} };
-    documentationCache.set(input, link);
+function serverSettings(
+  input: ServerInput,
+  type: 'smtp' | 'incoming',
+  domainUsername: string,
+  domainAuth: readonly AuthMethod[],
+): ServerSettings {
+  const serverType: ServerType = 'pop3' in input || type === 'incoming' ? (input as IncomingServerInput).type : 'smtp';
+  const base = {
+    type: serverType,
+    host: input.host,
+    port: input.port ?? DEFAULT_PORTS[serverType][input.security],
+    security: input.security,
+    auth: input.auth ?? domainAuth,
+    username: input.username ?? domainUsername,
+    ...(input.useGlobalPreferredServer !== undefined && {
+      useGlobalPreferredServer: input.useGlobalPreferredServer,
+    }),
+  };
+  if ('addThisServer' in input || 'restriction' in input) {
+    const outgoing = input as OutgoingServerInput;
+    return {
+      ...base,
+      ...(outgoing.addThisServer !== undefined && { addThisServer: outgoing.addThisServer }),
+      ...(outgoing.restriction !== undefined && { restriction: outgoing.restriction }),
+    };
   }
-  return link;
+  if (type === 'incoming') {
+    const incoming = input as IncomingServerInput;
+    const exchange = {
+      ...(incoming.owaURL !== undefined && { owaURL: incoming.owaURL }),
+      ...(incoming.ewsURL !== undefined && { ewsURL: incoming.ewsURL }),
+      ...(incoming.easURL !== undefined && { easURL: incoming.easURL }),
+    };
+    return {
+      ...base,
+      ...(incoming.pop3 && { pop3: incoming.pop3 }),
+      ...(Object.keys(exchange).length > 0 && { exchange }),
+    };
+  }
+  return base;
+}
+
+const documentationCache = new WeakMap<NonNullable<ProfileInput['documentation']>, readonly DocumentationLink[]>();
+const NO_DOCUMENTATION: readonly DocumentationLink[] = Object.freeze([]);
+
+function sharedDocumentation(input: NonNullable<ProfileInput['documentation']>): readonly DocumentationLink[] {
+  let links = documentationCache.get(input);
+  if (!links) {
+    links = Object.freeze(input.map((link) => ({ url: link.url, description: link.description ?? {} })));
+    documentationCache.set(input, links);
+  }
+  return links;
+}
+
+function toWebmail(input: NonNullable<ProfileInput['webmail']>, domainUsername: string): WebmailSettings {
+  if (typeof input === 'string') return { url: input };
+  const info = input.loginPageInfo;
+  return {
+    url: input.url,
+    ...(info && {
+      loginPageInfo: {
+        url: info.url,
+        username: info.username ?? domainUsername,
+        usernameField: info.usernameField,
+        ...(info.passwordField && { passwordField: info.passwordField }),
+        ...(info.loginButton && { loginButton: info.loginButton }),
+      },
+    }),
+  };
 }
 
 /** Later layers replace earlier ones key by key; `provider` is merged so a domain can rename only. */
@@ -306,15 +411,4 @@ function mergeLayers(layers: readonly ProfileInput[]): ProfileInput {
     }
   }
   return merged;
-}
-
-function toAuthList(auth: ProfileInput['auth']): AuthMethod[] | undefined {
-  if (auth === undefined) return undefined;
-  return [...new Set(typeof auth === 'string' ? [auth] : auth)];
-}
-
-function template(policy: string): string {
-  const result = usernameTemplate(policy);
-  // The schema rejects invalid policies before resolution, so this cannot fail here.
-  return result.ok ? result.template : policy;
 }

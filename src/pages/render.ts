@@ -102,12 +102,23 @@ function appleSection(t: Translate, view: SettingsPageView): Html | false {
 }
 
 function helpSection(t: Translate, view: SettingsPageView): Html | false {
-  if (view.help === undefined && view.documentation === undefined && view.webmail === undefined) return false;
+  if (
+    view.help === undefined &&
+    view.documentation.length === 0 &&
+    view.webmail === undefined &&
+    view.enable === undefined
+  )
+    return false;
   return html`<section class="card help" aria-labelledby="help-title">
     <h2 id="help-title">${t('help.heading')}</h2>
+    ${view.enable !== undefined &&
+    html`<p class="help-enable">
+      ${t('help.enable')} <a href="${view.enable.url}">${view.enable.url}</a>
+      ${view.enable.text !== undefined && html`<br />${view.enable.text}`}
+    </p>`}
     ${view.help !== undefined && html`<p class="help-text">${view.help}</p>`}
     <ul class="links">
-      ${view.documentation && html`<li><a href="${view.documentation.url}">${view.documentation.text}</a></li>`}
+      ${view.documentation.map((link) => html`<li><a href="${link.url}">${link.text}</a></li>`)}
       ${view.webmail !== undefined && html`<li><a href="${view.webmail}">${t('help.webmail')}</a></li>`}
     </ul>
   </section>`;

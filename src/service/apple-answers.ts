@@ -42,6 +42,7 @@ export function answerMobileconfig(
   const found = lookup(snapshot, request.emailaddress, 'mobileconfig');
   if (!found.ok) return found.answer;
   const { address, prepared } = found;
+  if (!prepared.appleProfile) return NO_PROFILE;
   const plist = Buffer.from(fillPrepared(prepared.appleProfile, address), 'utf8');
   const body = snapshot.signer ? snapshot.signer.sign(plist, request.now) : plist;
   const domain = prepared.settings.domain;
@@ -53,6 +54,15 @@ export function answerMobileconfig(
     { 'Content-Disposition': `attachment; filename="${domain}.mobileconfig"`, ...NO_STORE },
   );
 }
+
+/** The domain's servers cannot be put in a profile without a login they refuse (protocols/reach). */
+const NO_PROFILE = answer(
+  404,
+  TEXT,
+  'No configuration profile is published for this domain: its mail servers use sign-in methods a profile cannot describe.\n',
+  { protocol: 'mobileconfig', outcome: 'unsupported' },
+  NO_STORE,
+);
 
 /** A QR code of the profile's download link, for reading an address on a computer into a phone. */
 export async function answerProfileQr(
