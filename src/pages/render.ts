@@ -109,14 +109,15 @@ function helpSection(t: Translate, view: SettingsPageView): Html | false {
     view.enable === undefined
   )
     return false;
-  return html`<section class="card help" aria-labelledby="help-title">
-    <h2 id="help-title">${t('help.heading')}</h2>
-    ${view.enable !== undefined &&
+  const enable =
+    view.enable !== undefined &&
     html`<p class="help-enable">
       ${t('help.enable')} <a href="${view.enable.url}">${view.enable.url}</a>
       ${view.enable.text !== undefined && html`<br />${view.enable.text}`}
-    </p>`}
-    ${view.help !== undefined && html`<p class="help-text">${view.help}</p>`}
+    </p>`;
+  return html`<section class="card help" aria-labelledby="help-title">
+    <h2 id="help-title">${t('help.heading')}</h2>
+    ${enable}${view.help !== undefined && html`<p class="help-text">${view.help}</p>`}
     <ul class="links">
       ${view.documentation.map((link) => html`<li><a href="${link.url}">${link.text}</a></li>`)}
       ${view.webmail !== undefined && html`<li><a href="${view.webmail}">${t('help.webmail')}</a></li>`}
