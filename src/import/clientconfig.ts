@@ -1,0 +1,453 @@
+import { USERNAME_POLICIES, usernameTemplate } from '../core/username';
+import type { XmlElement } from './xml-tree';
+
+/**
+ * Mozilla clientConfig v1.1 (an ISPDB file, or what an autoconfig server sends) read into the
+ * YAML model, element by element. Every element, attribute value or text that has no place in the
+ * model is reported with its line: nothing is dropped silently.
+ */
+
+export interface Loss {
+  readonly line: number;
+  /** The element, e.g. `<inputField>` or `<incomingServer type="nntp">`. */
+  readonly element: string;
+  readonly reason: string;
+}
+
+export interface ImportedProvider {
+  /** The domain the YAML file is for (and named after). */
+  readonly domain: string;
+  /** The YAML document as plain data, keys in the order they are written. */
+  readonly entry: Record<string, unknown>;
+  readonly losses: readonly Loss[];
+}
+
+const SOCKET_TYPES: Readonly<Record<string, string>> = { SSL: 'tls', STARTTLS: 'starttls', plain: 'none' };
+
+/** Thunderbird's words, deprecated aliases included (protocols.md §1.5), to the model's. */
+const AUTH_WORDS: Readonly<Record<string, string>> = {
+  'password-cleartext': 'password-cleartext',
+  plain: 'password-cleartext',
+  'password-encrypted': 'password-encrypted',
+  secure: 'password-encrypted',
+  OAuth2: 'OAuth2',
+  NTLM: 'NTLM',
+  GSSAPI: 'GSSAPI',
+  'client-IP-address': 'client-IP-address',
+  'TLS-client-cert': 'TLS-client-cert',
+  'smtp-after-pop': 'smtp-after-pop',
+  'SMTP-after-POP': 'smtp-after-pop',
+  none: 'none',
+};
+
+const INCOMING_TYPES = new Set(['imap', 'pop3', 'exchange']);
+const DAV_AUTH = new Set(['http-basic', 'http-digest', 'OAuth2']);
+
+function describe(element: XmlElement): string {
+  const type = element.attrs.get('type');
+  return type === undefined ? `<${element.name}>` : `<${element.name} type="${type}">`;
+}
+
+class Reader {
+  readonly losses: Loss[] = [];
+
+  lose(element: XmlElement, reason: string): void {
+    this.losses.push({ line: element.line, element: describe(element), reason });
+  }
+
+  /** Reports attributes the model does not keep. */
+  attributes(element: XmlElement, kept: readonly string[]): void {
+    for (const name of element.attrs.keys())
+      if (!kept.includes(name)) this.lose(element, `attribute ${name} has no place in the model`);
+  }
+
+  text(element: XmlElement): string {
+    return element.text.trim();
+  }
+
+  boolean(element: XmlElement): boolean | undefined {
+    const value = this.text(element);
+    if (value === 'true' || value === 'false') return value === 'true';
+    this.lose(element, `expected true or false, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+
+  integer(element: XmlElement, value = this.text(element)): number | undefined {
+    if (/^[0-9]{1,9}$/.test(value)) return Number(value);
+    this.lose(element, `expected a whole number, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+}
+
+/** The login as the model writes it: email / localpart / a template / none. */
+function loginWord(template: string | undefined): string {
+  if (template === undefined) return 'none';
+  if (template === USERNAME_POLICIES.email) return 'email';
+  if (template === USERNAME_POLICIES.localpart) return 'localpart';
+  return template;
+}
+
+interface ServerData {
+  readonly data: Record<string, unknown>;
+  /** The login template as written; undefined when the server has no <username>. */
+  readonly username: string | undefined;
+}
+
+function readServer(reader: Reader, element: XmlElement, direction: 'incoming' | 'outgoing'): ServerData | undefined {
+  const type = element.attrs.get('type') ?? '';
+  if (direction === 'incoming' ? !INCOMING_TYPES.has(type) : type !== 'smtp') {
+    reader.lose(
+      element,
+      direction === 'incoming'
+        ? `incoming type "${type}" is not one the model serves (imap, pop3, exchange)`
+        : `outgoing type "${type}" is not smtp`,
+    );
+    return undefined;
+  }
+  reader.attributes(element, ['type']);
+  const data: Record<string, unknown> = { type };
+  let username: string | undefined;
+  const auth: string[] = [];
+  const pop3: Record<string, unknown> = {};
+  let socketSeen = false;
+  for (const child of element.children) {
+    reader.attributes(child, child.name === 'checkInterval' ? ['minutes'] : []);
+    switch (child.name) {
+      case 'hostname':
+        data.host = reader.text(child);
+        break;
+      case 'port': {
+        const port = reader.integer(child);
+        if (port !== undefined) data.port = port;
+        break;
+      }
+      case 'socketType': {
+        const security = SOCKET_TYPES[reader.text(child)];
+        if (socketSeen) reader.lose(child, 'a second socketType: the model keeps one per server (the first)');
+        else if (security === undefined) reader.lose(child, `unknown socketType ${JSON.stringify(reader.text(child))}`);
+        else {
+          data.security = security;
+          socketSeen = true;
+        }
+        break;
+      }
+      case 'authentication': {
+        const method = AUTH_WORDS[reader.text(child)];
+        if (method === undefined) reader.lose(child, `unknown authentication ${JSON.stringify(reader.text(child))}`);
+        else if (!auth.includes(method)) auth.push(method);
+        break;
+      }
+      case 'username': {
+        const written = reader.text(child);
+        const template = usernameTemplate(written);
+        if (template.ok) username = template.template;
+        else reader.lose(child, `login name ${JSON.stringify(written)} cannot be kept: ${template.reason}`);
+        break;
+      }
+      case 'password':
+        reader.lose(child, 'a password in a published file is never carried over');
+        break;
+      case 'pop3':
+        if (type !== 'pop3') reader.lose(child, '<pop3> on a server that is not pop3');
+        else readPop3(reader, child, pop3);
+        break;
+      case 'owaURL':
+      case 'ewsURL':
+      case 'easURL':
+        if (type !== 'exchange') reader.lose(child, `<${child.name}> on a server that is not exchange`);
+        else data[child.name] = reader.text(child);
+        break;
+      case 'useGlobalPreferredServer':
+      case 'addThisServer': {
+        if (child.name === 'addThisServer' && direction === 'incoming') {
+          reader.lose(child, '<addThisServer> is for outgoing servers');
+          break;
+        }
+        const value = reader.boolean(child);
+        if (value !== undefined) data[child.name] = value;
+        break;
+      }
+      case 'restriction':
+        if (direction === 'outgoing' && reader.text(child) === 'client-IP-address')
+          data.restriction = 'client-IP-address';
+        else reader.lose(child, `restriction ${JSON.stringify(reader.text(child))} has no place in the model`);
+        break;
+      default:
+        reader.lose(child, 'element has no place in the model');
+    }
+  }
+  if (data.host === undefined || data.security === undefined) {
+    reader.lose(element, `server without ${data.host === undefined ? 'hostname' : 'a known socketType'}: left out`);
+    return undefined;
+  }
+  if (auth.length === 0) {
+    reader.lose(element, 'no usable <authentication>: imported as password-cleartext');
+    auth.push('password-cleartext');
+  }
+  data.auth = auth.length === 1 ? auth[0] : auth;
+  if (Object.keys(pop3).length > 0) data.pop3 = pop3;
+  if (direction === 'outgoing') delete data.type;
+  return { data, username };
+}
+
+function readPop3(reader: Reader, element: XmlElement, into: Record<string, unknown>): void {
+  reader.attributes(element, []);
+  for (const child of element.children) {
+    switch (child.name) {
+      case 'leaveMessagesOnServer':
+      case 'downloadOnBiff': {
+        const value = reader.boolean(child);
+        if (value !== undefined) into[child.name] = value;
+        break;
+      }
+      case 'daysToLeaveMessagesOnServer': {
+        const value = reader.integer(child);
+        if (value !== undefined) into[child.name] = value;
+        break;
+      }
+      case 'checkInterval': {
+        const minutes = child.attrs.get('minutes');
+        const value = minutes === undefined ? undefined : reader.integer(child, minutes);
+        if (minutes === undefined) reader.lose(child, 'checkInterval without minutes');
+        else if (value !== undefined) into.checkInterval = value;
+        break;
+      }
+      default:
+        reader.lose(child, 'element has no place in the model');
+    }
+  }
+}
+
+function localised(reader: Reader, parent: XmlElement, childName: string): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const child of parent.children) {
+    if (child.name !== childName) {
+      reader.lose(child, 'element has no place in the model');
+      continue;
+    }
+    reader.attributes(child, ['lang']);
+    // A text without lang is read as English, the language ISPDB files default to.
+    const lang = child.attrs.get('lang') ?? 'en';
+    if (lang in texts) reader.lose(child, `a second text for language ${lang}`);
+    else texts[lang] = reader.text(child);
+  }
+  return texts;
+}
+
+function formField(reader: Reader, element: XmlElement): Record<string, string> {
+  reader.attributes(element, ['id', 'name']);
+  const id = element.attrs.get('id');
+  const name = element.attrs.get('name');
+  return { ...(id !== undefined && { id }), ...(name !== undefined && { name }) };
+}
+
+function readWebmail(reader: Reader, element: XmlElement): unknown {
+  reader.attributes(element, []);
+  let url: string | undefined;
+  let info: Record<string, unknown> | undefined;
+  for (const child of element.children) {
+    if (child.name === 'loginPage') {
+      reader.attributes(child, ['url']);
+      url = child.attrs.get('url');
+    } else if (child.name === 'loginPageInfo') {
+      reader.attributes(child, ['url']);
+      info = { url: child.attrs.get('url') };
+      for (const part of child.children) {
+        if (part.name === 'username') {
+          reader.attributes(part, []);
+          const template = usernameTemplate(reader.text(part));
+          if (template.ok) info.username = loginWord(template.template);
+          else reader.lose(part, `login name cannot be kept: ${template.reason}`);
+        } else if (['usernameField', 'passwordField', 'loginButton'].includes(part.name)) {
+          info[part.name] = formField(reader, part);
+        } else reader.lose(part, 'element has no place in the model');
+      }
+    } else reader.lose(child, 'element has no place in the model');
+  }
+  if (url === undefined) {
+    reader.lose(element, 'webMail without a loginPage url: left out');
+    return undefined;
+  }
+  return info ? { url, loginPageInfo: info } : url;
+}
+
+function readOAuth2(reader: Reader, element: XmlElement): Record<string, string> {
+  reader.attributes(element, []);
+  const block: Record<string, string> = {};
+  for (const child of element.children) {
+    reader.attributes(child, []);
+    if (['issuer', 'scope', 'authURL', 'tokenURL'].includes(child.name)) block[child.name] = reader.text(child);
+    else reader.lose(child, 'element has no place in the model');
+  }
+  return block;
+}
+
+function readDav(reader: Reader, element: XmlElement, expected: string): Record<string, unknown> | undefined {
+  reader.attributes(element, ['type']);
+  if (element.attrs.get('type') !== expected) {
+    reader.lose(element, `only type="${expected}" is kept`);
+    return undefined;
+  }
+  const dav: Record<string, unknown> = {};
+  for (const child of element.children) {
+    reader.attributes(child, []);
+    if (child.name === 'serverURL') dav.url = reader.text(child);
+    else if (child.name === 'username') {
+      const template = usernameTemplate(reader.text(child));
+      if (template.ok) dav.username = loginWord(template.template);
+      else reader.lose(child, `login name cannot be kept: ${template.reason}`);
+    } else if (child.name === 'authentication' && DAV_AUTH.has(reader.text(child))) dav.auth = reader.text(child);
+    else reader.lose(child, 'element has no place in the model');
+  }
+  return dav.url === undefined ? undefined : dav;
+}
+
+/** Reads a parsed clientConfig document; an error when it is not one. */
+export function readClientConfig(
+  root: XmlElement,
+): { ok: true; providers: ImportedProvider[] } | { ok: false; line: number; message: string } {
+  if (root.name !== 'clientConfig')
+    return { ok: false, line: root.line, message: `expected <clientConfig>, found <${root.name}>` };
+  const shared = new Reader();
+  shared.attributes(root, ['version']);
+  const providers: XmlElement[] = [];
+  const top: Record<string, unknown> = {};
+  for (const child of root.children) {
+    switch (child.name) {
+      case 'emailProvider':
+        providers.push(child);
+        break;
+      case 'webMail': {
+        const webmail = readWebmail(shared, child);
+        if (webmail !== undefined) top.webmail = webmail;
+        break;
+      }
+      case 'oAuth2':
+        top.oauth2 = readOAuth2(shared, child);
+        break;
+      case 'addressBook':
+      case 'addressbook': {
+        const dav = readDav(shared, child, 'carddav');
+        if (dav) top.carddav = dav;
+        break;
+      }
+      case 'calendar': {
+        const dav = readDav(shared, child, 'caldav');
+        if (dav) top.caldav = dav;
+        break;
+      }
+      case 'clientConfigUpdate':
+        shared.lose(child, 'where to re-fetch the file is up to the server that publishes it');
+        break;
+      default:
+        shared.lose(child, 'element has no place in the model');
+    }
+  }
+  if (providers.length === 0) return { ok: false, line: root.line, message: 'no <emailProvider> in the file' };
+  return {
+    ok: true,
+    providers: providers.map((element, index) => {
+      const reader = new Reader();
+      const entry = readProvider(reader, element, top);
+      return {
+        domain: String(entry.domain ?? element.attrs.get('id') ?? `provider-${index + 1}`),
+        entry,
+        // Losses outside emailProvider belong to every provider of the file.
+        losses: [...shared.losses, ...reader.losses].sort((a, b) => a.line - b.line),
+      };
+    }),
+  };
+}
+
+function readProvider(reader: Reader, element: XmlElement, top: Record<string, unknown>): Record<string, unknown> {
+  reader.attributes(element, ['id']);
+  const domains: string[] = [];
+  const provider: Record<string, string> = {};
+  const incoming: ServerData[] = [];
+  const outgoing: ServerData[] = [];
+  const documentation: Record<string, unknown>[] = [];
+  let enable: Record<string, unknown> | undefined;
+  const own: Record<string, unknown> = {};
+  for (const child of element.children) {
+    switch (child.name) {
+      case 'domain':
+        reader.attributes(child, []);
+        domains.push(reader.text(child).toLowerCase());
+        break;
+      case 'displayName':
+        reader.attributes(child, []);
+        provider.name = reader.text(child);
+        break;
+      case 'displayShortName':
+        reader.attributes(child, []);
+        provider.shortName = reader.text(child);
+        break;
+      case 'incomingServer':
+      case 'outgoingServer': {
+        const server = readServer(reader, child, child.name === 'incomingServer' ? 'incoming' : 'outgoing');
+        if (server) (child.name === 'incomingServer' ? incoming : outgoing).push(server);
+        break;
+      }
+      case 'documentation': {
+        reader.attributes(child, ['url']);
+        const description = localised(reader, child, 'descr');
+        documentation.push({
+          url: child.attrs.get('url'),
+          ...(Object.keys(description).length > 0 && { description }),
+        });
+        break;
+      }
+      case 'enable': {
+        reader.attributes(child, ['visiturl']);
+        const instructions = localised(reader, child, 'instruction');
+        enable = {
+          visitUrl: child.attrs.get('visiturl'),
+          ...(Object.keys(instructions).length > 0 && { instructions }),
+        };
+        break;
+      }
+      // Some files put these inside emailProvider; they mean the same there.
+      case 'webMail': {
+        const webmail = readWebmail(reader, child);
+        if (webmail !== undefined) own.webmail = webmail;
+        break;
+      }
+      case 'oAuth2':
+        own.oauth2 = readOAuth2(reader, child);
+        break;
+      default:
+        reader.lose(child, 'element has no place in the model');
+    }
+  }
+  const id = element.attrs.get('id')?.toLowerCase();
+  // The file's id is the primary domain when it is one of its domains; the model has no separate id.
+  const primary = id !== undefined && domains.includes(id) ? id : domains[0];
+  if (id !== undefined && primary !== id)
+    reader.lose(element, `emailProvider id "${id}" is not one of its domains: the model names a provider by its first domain`);
+  const aliases = [...domains];
+  if (primary !== undefined) aliases.splice(aliases.indexOf(primary), 1);
+
+  // One login policy for the domain when every server shares it, as a person would write it.
+  const all = [...incoming, ...outgoing];
+  const logins = new Set(all.map((server) => server.username ?? ''));
+  const shared = logins.size === 1 ? all[0]?.username : undefined;
+  const sharedLogin = logins.size === 1;
+  const servers = (list: ServerData[]) =>
+    list.map(({ data, username }) => ({
+      ...data,
+      ...(!sharedLogin && { username: loginWord(username) }),
+    }));
+  return {
+    domain: primary,
+    ...(aliases.length > 0 && { aliases }),
+    ...(Object.keys(provider).length > 0 && { provider }),
+    ...(sharedLogin && all.length > 0 && { username: loginWord(shared) }),
+    ...(incoming.length > 0 && { incoming: servers(incoming) }),
+    ...(outgoing.length > 0 && { outgoing: servers(outgoing) }),
+    ...(documentation.length === 1 && { documentation: documentation[0] }),
+    ...(documentation.length > 1 && { documentation }),
+    ...(enable && { enable }),
+    ...top,
+    ...own,
+  };
+}
