@@ -196,7 +196,10 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
         for (const name of [domain, ...aliases]) {
           const host = expandDomain(server.host, name);
           if (normalizeDomain(host) !== host) {
-            fail([key, index, 'host'], `${server.host} filled in for ${name} gives ${host}, which is not a valid host name`);
+            fail(
+              [key, index, 'host'],
+              `${server.host} filled in for ${name} gives ${host}, which is not a valid host name`,
+            );
             badTemplate = true;
             return;
           }
@@ -221,7 +224,8 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
       provider: {
         name,
         shortName:
-          merged.provider?.shortName ?? (name.length <= 20 ? name : (domain.split('.')[0] ?? domain).slice(0, 20)),
+          merged.provider?.shortName ??
+          (name.length <= 20 ? name : (domain.split('.')[0] ?? domain).slice(0, 20)),
       },
       incoming: expandServers(incomingAsWritten, domain),
       outgoing: expandServers(outgoingAsWritten, domain),
@@ -331,7 +335,8 @@ function serverSettings(
   domainUsername: string,
   domainAuth: readonly AuthMethod[],
 ): ServerSettings {
-  const serverType: ServerType = 'pop3' in input || type === 'incoming' ? (input as IncomingServerInput).type : 'smtp';
+  const serverType: ServerType =
+    'pop3' in input || type === 'incoming' ? (input as IncomingServerInput).type : 'smtp';
   const base = {
     type: serverType,
     host: input.host,
@@ -367,10 +372,15 @@ function serverSettings(
   return base;
 }
 
-const documentationCache = new WeakMap<NonNullable<ProfileInput['documentation']>, readonly DocumentationLink[]>();
+const documentationCache = new WeakMap<
+  NonNullable<ProfileInput['documentation']>,
+  readonly DocumentationLink[]
+>();
 const NO_DOCUMENTATION: readonly DocumentationLink[] = Object.freeze([]);
 
-function sharedDocumentation(input: NonNullable<ProfileInput['documentation']>): readonly DocumentationLink[] {
+function sharedDocumentation(
+  input: NonNullable<ProfileInput['documentation']>,
+): readonly DocumentationLink[] {
   let links = documentationCache.get(input);
   if (!links) {
     links = Object.freeze(input.map((link) => ({ url: link.url, description: link.description ?? {} })));

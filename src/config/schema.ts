@@ -89,7 +89,10 @@ export const webUrlSchema = z
   .superRefine((raw, ctx) => {
     const tokens = raw.match(/%[A-Za-z]*%?/g) ?? [];
     if (tokens.some((token) => token !== DOMAIN_PLACEHOLDER)) {
-      ctx.addIssue({ code: 'custom', message: `the only placeholder a URL may hold is ${DOMAIN_PLACEHOLDER}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `the only placeholder a URL may hold is ${DOMAIN_PLACEHOLDER}`,
+      });
       return;
     }
     let url: URL;
@@ -116,7 +119,9 @@ const authMethod = z.enum(AUTH_METHODS);
 /** One method or a list, normalised to a list without repeats, in the order written. */
 const authSchema = z
   .union([authMethod, z.array(authMethod).min(1)])
-  .transform((auth): readonly AuthMethod[] => Object.freeze([...new Set(typeof auth === 'string' ? [auth] : auth)]))
+  .transform((auth): readonly AuthMethod[] =>
+    Object.freeze([...new Set(typeof auth === 'string' ? [auth] : auth)]),
+  )
   .describe('Authentication method, or a list in order of preference (Mozilla autoconfig words)');
 
 /** `username: none` — the server takes no login name (autoconfig then sends no `<username>`). */
@@ -152,7 +157,7 @@ const serverFields = {
   useGlobalPreferredServer: z
     .boolean()
     .optional()
-    .describe('Autoconfig hint: use the client\'s global preferred server instead, when it has one'),
+    .describe("Autoconfig hint: use the client's global preferred server instead, when it has one"),
 };
 
 const pop3Schema = z
@@ -183,7 +188,10 @@ export const incomingServerSchema = z
 export const outgoingServerSchema = z.strictObject({
   type: z.literal('smtp').optional(),
   ...serverFields,
-  addThisServer: z.boolean().optional().describe('Autoconfig hint: add this server even if an equal one exists'),
+  addThisServer: z
+    .boolean()
+    .optional()
+    .describe('Autoconfig hint: add this server even if an equal one exists'),
   restriction: z
     .literal('client-IP-address')
     .optional()
@@ -205,8 +213,14 @@ const documentationLink = z.strictObject({ url: webUrlSchema, description: local
 
 const formField = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'expected a form field id').optional(),
-    name: z.string().regex(/^[A-Za-z0-9_.:\[\]-]{1,100}$/, 'expected a form field name').optional(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'expected a form field id')
+      .optional(),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:\[\]-]{1,100}$/, 'expected a form field name')
+      .optional(),
   })
   .refine((field) => field.id !== undefined || field.name !== undefined, 'set id, name or both');
 

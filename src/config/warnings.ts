@@ -58,7 +58,10 @@ export function domainWarnings(settings: DomainSettings): DomainWarning[] {
       });
   };
   settings.documentation.forEach((link, index) =>
-    httpLink(link.url, settings.documentation.length === 1 ? ['documentation'] : ['documentation', index, 'url']),
+    httpLink(
+      link.url,
+      settings.documentation.length === 1 ? ['documentation'] : ['documentation', index, 'url'],
+    ),
   );
   httpLink(settings.webmail?.url, ['webmail']);
   httpLink(settings.webmail?.loginPageInfo?.url, ['webmail', 'loginPageInfo', 'url']);

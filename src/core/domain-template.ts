@@ -27,7 +27,9 @@ export function expandWebmail(webmail: WebmailSettings, domain: string): Webmail
   const { loginPageInfo } = webmail;
   return {
     url: expandDomain(webmail.url, domain),
-    ...(loginPageInfo && { loginPageInfo: { ...loginPageInfo, url: expandDomain(loginPageInfo.url, domain) } }),
+    ...(loginPageInfo && {
+      loginPageInfo: { ...loginPageInfo, url: expandDomain(loginPageInfo.url, domain) },
+    }),
   };
 }
 

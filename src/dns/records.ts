@@ -1,5 +1,11 @@
 import { settingsForName } from '../core/domain-template';
-import type { DomainSettings, MailProtocol, ServerSettings, ServerType, ServiceSettings } from '../core/settings';
+import type {
+  DomainSettings,
+  MailProtocol,
+  ServerSettings,
+  ServerType,
+  ServiceSettings,
+} from '../core/settings';
 import {
   fieldProblem,
   ROOT,

@@ -93,7 +93,11 @@ interface ServerData {
   readonly username: string | undefined;
 }
 
-function readServer(reader: Reader, element: XmlElement, direction: 'incoming' | 'outgoing'): ServerData | undefined {
+function readServer(
+  reader: Reader,
+  element: XmlElement,
+  direction: 'incoming' | 'outgoing',
+): ServerData | undefined {
   const type = element.attrs.get('type') ?? '';
   if (direction === 'incoming' ? !INCOMING_TYPES.has(type) : type !== 'smtp') {
     reader.lose(
@@ -124,7 +128,8 @@ function readServer(reader: Reader, element: XmlElement, direction: 'incoming' |
       case 'socketType': {
         const security = SOCKET_TYPES[reader.text(child)];
         if (socketSeen) reader.lose(child, 'a second socketType: the model keeps one per server (the first)');
-        else if (security === undefined) reader.lose(child, `unknown socketType ${JSON.stringify(reader.text(child))}`);
+        else if (security === undefined)
+          reader.lose(child, `unknown socketType ${JSON.stringify(reader.text(child))}`);
         else {
           data.security = security;
           socketSeen = true;
@@ -133,7 +138,8 @@ function readServer(reader: Reader, element: XmlElement, direction: 'incoming' |
       }
       case 'authentication': {
         const method = AUTH_WORDS[reader.text(child)];
-        if (method === undefined) reader.lose(child, `unknown authentication ${JSON.stringify(reader.text(child))}`);
+        if (method === undefined)
+          reader.lose(child, `unknown authentication ${JSON.stringify(reader.text(child))}`);
         else if (!auth.includes(method)) auth.push(method);
         break;
       }
@@ -170,14 +176,18 @@ function readServer(reader: Reader, element: XmlElement, direction: 'incoming' |
       case 'restriction':
         if (direction === 'outgoing' && reader.text(child) === 'client-IP-address')
           data.restriction = 'client-IP-address';
-        else reader.lose(child, `restriction ${JSON.stringify(reader.text(child))} has no place in the model`);
+        else
+          reader.lose(child, `restriction ${JSON.stringify(reader.text(child))} has no place in the model`);
         break;
       default:
         reader.lose(child, 'element has no place in the model');
     }
   }
   if (data.host === undefined || data.security === undefined) {
-    reader.lose(element, `server without ${data.host === undefined ? 'hostname' : 'a known socketType'}: left out`);
+    reader.lose(
+      element,
+      `server without ${data.host === undefined ? 'hostname' : 'a known socketType'}: left out`,
+    );
     return undefined;
   }
   if (auth.length === 0) {
@@ -276,7 +286,8 @@ function readOAuth2(reader: Reader, element: XmlElement): Record<string, string>
   const block: Record<string, string> = {};
   for (const child of element.children) {
     reader.attributes(child, []);
-    if (['issuer', 'scope', 'authURL', 'tokenURL'].includes(child.name)) block[child.name] = reader.text(child);
+    if (['issuer', 'scope', 'authURL', 'tokenURL'].includes(child.name))
+      block[child.name] = reader.text(child);
     else reader.lose(child, 'element has no place in the model');
   }
   return block;
@@ -296,7 +307,8 @@ function readDav(reader: Reader, element: XmlElement, expected: string): Record<
       const template = usernameTemplate(reader.text(child));
       if (template.ok) dav.username = loginWord(template.template);
       else reader.lose(child, `login name cannot be kept: ${template.reason}`);
-    } else if (child.name === 'authentication' && DAV_AUTH.has(reader.text(child))) dav.auth = reader.text(child);
+    } else if (child.name === 'authentication' && DAV_AUTH.has(reader.text(child)))
+      dav.auth = reader.text(child);
     else reader.lose(child, 'element has no place in the model');
   }
   return dav.url === undefined ? undefined : dav;
@@ -343,7 +355,8 @@ export function readClientConfig(
         shared.lose(child, 'element has no place in the model');
     }
   }
-  if (providers.length === 0) return { ok: false, line: root.line, message: 'no <emailProvider> in the file' };
+  if (providers.length === 0)
+    return { ok: false, line: root.line, message: 'no <emailProvider> in the file' };
   return {
     ok: true,
     providers: providers.map((element, index) => {
@@ -359,7 +372,11 @@ export function readClientConfig(
   };
 }
 
-function readProvider(reader: Reader, element: XmlElement, top: Record<string, unknown>): Record<string, unknown> {
+function readProvider(
+  reader: Reader,
+  element: XmlElement,
+  top: Record<string, unknown>,
+): Record<string, unknown> {
   reader.attributes(element, ['id']);
   const domains: string[] = [];
   const provider: Record<string, string> = {};
@@ -423,7 +440,10 @@ function readProvider(reader: Reader, element: XmlElement, top: Record<string, u
   // The file's id is the primary domain when it is one of its domains; the model has no separate id.
   const primary = id !== undefined && domains.includes(id) ? id : domains[0];
   if (id !== undefined && primary !== id)
-    reader.lose(element, `emailProvider id "${id}" is not one of its domains: the model names a provider by its first domain`);
+    reader.lose(
+      element,
+      `emailProvider id "${id}" is not one of its domains: the model names a provider by its first domain`,
+    );
   const aliases = [...domains];
   if (primary !== undefined) aliases.splice(aliases.indexOf(primary), 1);
 
@@ -432,11 +452,20 @@ function readProvider(reader: Reader, element: XmlElement, top: Record<string, u
   const logins = new Set(all.map((server) => server.username ?? ''));
   const shared = logins.size === 1 ? all[0]?.username : undefined;
   const sharedLogin = logins.size === 1;
+  // Written in the order a person reads a server: what, where, how to log in, then the hints.
   const servers = (list: ServerData[]) =>
-    list.map(({ data, username }) => ({
-      ...data,
-      ...(!sharedLogin && { username: loginWord(username) }),
-    }));
+    list.map(({ data, username }) => {
+      const { type, host, port, security, auth, ...hints } = data;
+      return {
+        ...(type !== undefined && { type }),
+        host,
+        ...(port !== undefined && { port }),
+        security,
+        auth,
+        ...(!sharedLogin && { username: loginWord(username) }),
+        ...hints,
+      };
+    });
   return {
     domain: primary,
     ...(aliases.length > 0 && { aliases }),

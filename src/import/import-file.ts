@@ -13,7 +13,8 @@ export interface ImportedYaml {
   readonly invalid: readonly string[];
 }
 
-export type ImportResult = { ok: true; providers: ImportedYaml[] } | { ok: false; line: number; message: string };
+export type ImportResult =
+  { ok: true; providers: ImportedYaml[] } | { ok: false; line: number; message: string };
 
 /** Reads one clientConfig file's text; `source` is only named in the YAML's header comment. */
 export function importClientConfig(text: string, source: string, yamlName = 'imported.yaml'): ImportResult {

@@ -77,7 +77,10 @@ function decode(raw: string, at: number): string {
         throw new XmlError(at, `character reference &${ref}; is not a valid character`);
       return String.fromCodePoint(code);
     }
-    throw new XmlError(at, `unknown entity &${ref}; (only &lt; &gt; &amp; &quot; &apos; and numeric references)`);
+    throw new XmlError(
+      at,
+      `unknown entity &${ref}; (only &lt; &gt; &amp; &quot; &apos; and numeric references)`,
+    );
   });
 }
 
@@ -146,7 +149,13 @@ function read(text: string, lineAt: (index: number) => number): XmlElement {
       if (root) throw new XmlError(start, 'a second root element');
       if (stack.length >= MAX_DEPTH) throw new XmlError(start, `elements nested deeper than ${MAX_DEPTH}`);
       if (++count > MAX_ELEMENTS) throw new XmlError(start, `more than ${MAX_ELEMENTS} elements`);
-      const element: Building = { name: name(), attrs: new Map(), children: [], text: '', line: lineAt(start) };
+      const element: Building = {
+        name: name(),
+        attrs: new Map(),
+        children: [],
+        text: '',
+        line: lineAt(start),
+      };
       for (;;) {
         const before = i;
         skipSpace();

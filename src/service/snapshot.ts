@@ -157,7 +157,8 @@ export class Snapshot {
   private outlookFor(settings: DomainSettings): PreparedText | undefined {
     let byOutgoing = this.outlook.get(settings.incoming);
     if (!byOutgoing) this.outlook.set(settings.incoming, (byOutgoing = new Map()));
-    if (!byOutgoing.has(settings.outgoing)) byOutgoing.set(settings.outgoing, prepareOutlookResponse(settings));
+    if (!byOutgoing.has(settings.outgoing))
+      byOutgoing.set(settings.outgoing, prepareOutlookResponse(settings));
     return byOutgoing.get(settings.outgoing);
   }
 

@@ -86,7 +86,9 @@ export function registerImport(program: Command, io: CliIo, setExit: (code: numb
       }
       io.stderr.write(
         `${providers} provider${providers === 1 ? '' : 's'} from ${files.length} file${files.length === 1 ? '' : 's'}` +
-          (lost ? ': something was not carried over or is not valid (see above)\n' : ', everything carried over\n'),
+          (lost
+            ? ': something was not carried over or is not valid (see above)\n'
+            : ', everything carried over\n'),
       );
       setExit(lost ? 1 : 0);
     });
