@@ -219,7 +219,7 @@ const formField = z
       .optional(),
     name: z
       .string()
-      .regex(/^[A-Za-z0-9_.:\[\]-]{1,100}$/, 'expected a form field name')
+      .regex(/^[A-Za-z0-9_.:[\]-]{1,100}$/, 'expected a form field name')
       .optional(),
   })
   .refine((field) => field.id !== undefined || field.name !== undefined, 'set id, name or both');
