@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliExit, type CliIo } from './io';
 import { registerCheck } from './commands/check';
 import { registerDns } from './commands/dns';
+import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
 import { registerRender } from './commands/render';
 import { registerSchema } from './commands/schema';
@@ -36,6 +37,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   registerDns(program, io);
   registerCheck(program, io, setExit);
   registerImport(program, io, setExit);
+  registerExport(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

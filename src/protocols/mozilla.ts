@@ -59,7 +59,10 @@ function server(
  * Thunderbird fills `%EMAILDOMAIN%` in `hostname` and `displayName` itself (protocols.md §1.5), so
  * those go out as written; URLs are expanded for the name asked for, as no client fills them.
  */
-export function renderAutoconfig(settings: DomainSettings): string {
+export function renderAutoconfig(
+  settings: DomainSettings,
+  options: { urlsAsWritten?: boolean } = {},
+): string {
   const written = settings.templates;
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('clientConfig', { version: '1.1' });
   const provider = root.ele('emailProvider', { id: settings.domain });
@@ -81,7 +84,8 @@ export function renderAutoconfig(settings: DomainSettings): string {
   // blocks and discovers CalDAV/CardDAV itself, but other clients read them.
   if (settings.carddav) dav(root, 'addressBook', 'carddav', settings.carddav);
   if (settings.caldav) dav(root, 'calendar', 'caldav', settings.caldav);
-  if (settings.webmail) webMail(root, settings.webmail);
+  const webmail = options.urlsAsWritten ? (written?.webmail ?? settings.webmail) : settings.webmail;
+  if (webmail) webMail(root, webmail);
   if (settings.oauth2) {
     const oauth = root.ele('oAuth2');
     oauth.ele('issuer').txt(settings.oauth2.issuer);
@@ -90,6 +94,16 @@ export function renderAutoconfig(settings: DomainSettings): string {
     oauth.ele('tokenURL').txt(settings.oauth2.tokenURL);
   }
   return root.end({ prettyPrint: true, indent: '  ' }) + '\n';
+}
+
+/**
+ * The file a provider submits to Thunderbird's ISPDB (`mail-autoconf export --format ispdb`): the
+ * autoconfig document with every name of the domain as a `<domain>`, values as written (the ISPDB
+ * keeps `%EMAILDOMAIN%` in webmail hosts too), and nothing that belongs to this deployment (the
+ * autoconfig answer holds none: no clientConfigUpdate, no URL of this service).
+ */
+export function renderIspdbFile(settings: DomainSettings): string {
+  return renderAutoconfig(settings, { urlsAsWritten: true });
 }
 
 function webMail(root: XMLBuilder, webmail: WebmailSettings): void {

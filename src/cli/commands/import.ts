@@ -29,6 +29,10 @@ export function registerImport(program: Command, io: CliIo, setExit: (code: numb
       'read Mozilla autoconfig (clientConfig v1.1) files, e.g. from the ISPDB, into YAML: one file per provider; ' +
         'every element not carried over is listed with its line',
     )
+    // A usage mistake (missing argument, unknown option) exits 2, as the command promises.
+    .exitOverride((error) => {
+      throw error.exitCode === 0 ? error : new CliExit(2);
+    })
     .argument('<paths...>', 'XML files, or directories whose *.xml files are read')
     .option('--out <dir>', 'write <domain>.yaml files here (default: standard output, for one file only)')
     .option('--force', 'overwrite YAML files that already exist in --out')
