@@ -1,4 +1,4 @@
-import { normalizeDomain, normalizeIpAddress } from '../core/address';
+import { normalizeDomain } from '../core/address';
 import {
   DEFAULT_DNS_TTL,
   DEFAULT_PORTS,
@@ -170,8 +170,8 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
 
     const domainUsername: string = merged.username ?? USERNAME_POLICIES.email;
     const domainAuth = merged.auth ?? DEFAULT_AUTH;
-    const incomingAsWritten = sharedServers(merged.incoming, 'incoming', domainUsername, domainAuth);
-    const outgoingAsWritten = sharedServers(merged.outgoing, 'smtp', domainUsername, domainAuth);
+    const incomingAsWritten = sharedServers(merged.incoming, incomingSettings, domainUsername, domainAuth);
+    const outgoingAsWritten = sharedServers(merged.outgoing, outgoingSettings, domainUsername, domainAuth);
     const dav = (input: typeof merged.caldav): DavSettings | undefined =>
       input && {
         url: input.url,
@@ -275,21 +275,16 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
 
   const service: ServiceSettings = {
     ...(input.service.publicHost && { publicHost: input.service.publicHost }),
-    publicAddresses: (input.service.publicAddresses ?? []).map(normalizeIpAddress),
-    hostAddresses: new Map(
-      // Record keys are not transformed by the schema (only checked), so they are normalised here.
-      Object.entries(input.service.hostAddresses ?? {}).map(([host, addresses]) => [
-        normalizeDomain(host) ?? host,
-        addresses.map(normalizeIpAddress),
-      ]),
-    ),
+    publicAddresses: input.service.publicAddresses ?? [],
+    hostAddresses: new Map(Object.entries(input.service.hostAddresses ?? {})),
     dnsTtl: input.service.dnsTtl ?? DEFAULT_DNS_TTL,
     tlsAllowApex: input.service.tls?.allowApex ?? false,
   };
   yield;
   const dns = new DnsContext(domains, service);
   for (const warning of dnsWarnings(dns)) {
-    const origin = origins.get(warning.domain) as DomainEntrySource;
+    const origin = origins.get(warning.domain);
+    if (!origin) continue;
     warn(origin.source, [...origin.path, ...warning.path], warning.message);
   }
   return { domains, service, errors, warnings, warningsNotShown, dns };
@@ -304,35 +299,34 @@ const NO_ALIASES: readonly string[] = Object.freeze([]);
  */
 const serverListCache = new WeakMap<readonly ServerInput[], Map<string, readonly ServerSettings[]>>();
 
-function sharedServers(
-  inputs: readonly ServerInput[],
-  type: 'smtp' | 'incoming',
+function sharedServers<Input extends ServerInput>(
+  inputs: readonly Input[],
+  settings: (input: Input, domainUsername: string, domainAuth: readonly AuthMethod[]) => ServerSettings,
   domainUsername: string,
   domainAuth: readonly AuthMethod[],
 ): readonly ServerSettings[] {
   let byPolicy = serverListCache.get(inputs);
   if (!byPolicy) serverListCache.set(inputs, (byPolicy = new Map()));
-  const key = `${type}\n${domainUsername}\n${domainAuth.join(',')}`;
+  const key = `${domainUsername}\n${domainAuth.join(',')}`;
   let list = byPolicy.get(key);
   if (!list) {
-    list = Object.freeze(inputs.map((input) => serverSettings(input, type, domainUsername, domainAuth)));
+    list = Object.freeze(inputs.map((input) => settings(input, domainUsername, domainAuth)));
     byPolicy.set(key, list);
   }
   return list;
 }
 
-function serverSettings(
+/** What every server shares; the schema has normalised host, auth and login already. */
+function commonSettings(
   input: ServerInput,
-  type: 'smtp' | 'incoming',
+  type: ServerType,
   domainUsername: string,
   domainAuth: readonly AuthMethod[],
 ): ServerSettings {
-  const serverType: ServerType =
-    'pop3' in input || type === 'incoming' ? (input as IncomingServerInput).type : 'smtp';
-  const base = {
-    type: serverType,
+  return {
+    type,
     host: input.host,
-    port: input.port ?? DEFAULT_PORTS[serverType][input.security],
+    port: input.port ?? DEFAULT_PORTS[type][input.security],
     security: input.security,
     auth: input.auth ?? domainAuth,
     username: input.username ?? domainUsername,
@@ -340,28 +334,35 @@ function serverSettings(
       useGlobalPreferredServer: input.useGlobalPreferredServer,
     }),
   };
-  if ('addThisServer' in input || 'restriction' in input) {
-    const outgoing = input as OutgoingServerInput;
-    return {
-      ...base,
-      ...(outgoing.addThisServer !== undefined && { addThisServer: outgoing.addThisServer }),
-      ...(outgoing.restriction !== undefined && { restriction: outgoing.restriction }),
-    };
-  }
-  if (type === 'incoming') {
-    const incoming = input as IncomingServerInput;
-    const exchange = {
-      ...(incoming.owaURL !== undefined && { owaURL: incoming.owaURL }),
-      ...(incoming.ewsURL !== undefined && { ewsURL: incoming.ewsURL }),
-      ...(incoming.easURL !== undefined && { easURL: incoming.easURL }),
-    };
-    return {
-      ...base,
-      ...(incoming.pop3 && { pop3: incoming.pop3 }),
-      ...(Object.keys(exchange).length > 0 && { exchange }),
-    };
-  }
-  return base;
+}
+
+function incomingSettings(
+  input: IncomingServerInput,
+  domainUsername: string,
+  domainAuth: readonly AuthMethod[],
+): ServerSettings {
+  const exchange = {
+    ...(input.owaURL !== undefined && { owaURL: input.owaURL }),
+    ...(input.ewsURL !== undefined && { ewsURL: input.ewsURL }),
+    ...(input.easURL !== undefined && { easURL: input.easURL }),
+  };
+  return {
+    ...commonSettings(input, input.type, domainUsername, domainAuth),
+    ...(input.pop3 && { pop3: input.pop3 }),
+    ...(Object.keys(exchange).length > 0 && { exchange }),
+  };
+}
+
+function outgoingSettings(
+  input: OutgoingServerInput,
+  domainUsername: string,
+  domainAuth: readonly AuthMethod[],
+): ServerSettings {
+  return {
+    ...commonSettings(input, 'smtp', domainUsername, domainAuth),
+    ...(input.addThisServer !== undefined && { addThisServer: input.addThisServer }),
+    ...(input.restriction !== undefined && { restriction: input.restriction }),
+  };
 }
 
 const documentationCache = new WeakMap<
@@ -400,17 +401,8 @@ function toWebmail(input: NonNullable<ProfileInput['webmail']>, domainUsername: 
 
 /** Later layers replace earlier ones key by key; `provider` is merged so a domain can rename only. */
 function mergeLayers(layers: readonly ProfileInput[]): ProfileInput {
-  const merged: ProfileInput = {};
-  for (const layer of layers) {
-    for (const [key, value] of Object.entries(layer) as [keyof ProfileInput, unknown][]) {
-      if (value === undefined) continue;
-      if (key === 'provider')
-        merged.provider = {
-          ...merged.provider,
-          ...(value as ProfileInput['provider']),
-        } as ProfileInput['provider'];
-      else (merged as Record<string, unknown>)[key] = value;
-    }
-  }
-  return merged;
+  return layers.reduce<ProfileInput>((merged, layer) => {
+    const provider = layer.provider ? { ...merged.provider, ...layer.provider } : merged.provider;
+    return { ...merged, ...layer, ...(provider && { provider }) };
+  }, {});
 }

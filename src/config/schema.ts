@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeDomain } from '../core/address';
+import { normalizeDomain, normalizeIpAddress } from '../core/address';
 import { DOMAIN_PLACEHOLDER, expandDomain } from '../core/domain-template';
 import { AUTH_METHODS, INCOMING_TYPES, SECURITY_MODES, type AuthMethod } from '../core/settings';
 import { usernameTemplate } from '../core/username';
@@ -307,7 +307,10 @@ export const domainEntrySchema = z.strictObject({
   ...settingsFields,
 });
 
-const ipAddress = z.union([z.ipv4(), z.ipv6()]).describe('An IPv4 or IPv6 address');
+const ipAddress = z
+  .union([z.ipv4(), z.ipv6()])
+  .transform(normalizeIpAddress)
+  .describe('An IPv4 or IPv6 address');
 
 export const serviceSchema = z.strictObject({
   publicHost: hostNameSchema
