@@ -6,12 +6,7 @@ import type { ProfileSigner } from '../protocols/apple-signing';
 import { formatProblem, type ConfigProblem } from './problems';
 import { resolveSteps, type DomainEntrySource, type ProfileSource } from './resolve';
 import { collectKeys, toSchemaIssues } from './schema-issues';
-import {
-  domainEntrySchema,
-  multiFileSchema,
-  singleDomainFileSchema,
-  type ServiceInput,
-} from './schema';
+import { domainEntrySchema, multiFileSchema, singleDomainFileSchema, type ServiceInput } from './schema';
 import { loadSigner, type SigningFiles } from './signing';
 import { YamlSource } from './yaml-source';
 
