@@ -149,32 +149,62 @@ export interface ReachNote {
   readonly message: string;
 }
 
+interface ListReach {
+  readonly servers: readonly ReachNote[];
+  readonly pox: boolean;
+  readonly apple: boolean;
+}
+
+/**
+ * Domains of one profile share their server lists (config/resolve), so what the formats can say
+ * about a pair of lists is worked out once, not once per domain of a 100,000-domain config.
+ */
+const reachByLists = new WeakMap<readonly ServerSettings[], WeakMap<readonly ServerSettings[], ListReach>>();
+
+function listReach(settings: DomainSettings): ListReach {
+  let byOutgoing = reachByLists.get(settings.incoming);
+  if (!byOutgoing) reachByLists.set(settings.incoming, (byOutgoing = new WeakMap()));
+  let reach = byOutgoing.get(settings.outgoing);
+  if (!reach) {
+    const notes: ReachNote[] = [];
+    const each = (format: ReachFormat, login: (server: ServerSettings) => Login, what: string) => {
+      for (const key of ['incoming', 'outgoing'] as const) {
+        settings[key].forEach((server, index) => {
+          const result = login(server);
+          if (!result.ok)
+            notes.push({
+              format,
+              path: [key, index],
+              message: `${FORMAT_NAMES[format]} cannot use ${server.host}: ${result.reason}; ${what}`,
+            });
+        });
+      }
+    };
+    each('autoconfig', thunderbirdLogin, 'Thunderbird will skip it (other autoconfig readers may not)');
+    each('pox', poxLogin, 'the Outlook answer leaves it out');
+    each('apple', appleLogin, 'the Apple profile cannot offer it');
+    reach = {
+      servers: notes,
+      pox: poxServers(settings) !== undefined,
+      apple: appleServers(settings) !== undefined,
+    };
+    byOutgoing.set(settings.outgoing, reach);
+  }
+  return reach;
+}
+
 /** Every server a format leaves out, and every format that answers the domain with an error. */
 export function reachNotes(settings: DomainSettings): ReachNote[] {
-  const notes: ReachNote[] = [];
-  const each = (format: ReachFormat, login: (server: ServerSettings) => Login, what: string) => {
-    for (const key of ['incoming', 'outgoing'] as const) {
-      settings[key].forEach((server, index) => {
-        const result = login(server);
-        if (!result.ok)
-          notes.push({
-            format,
-            path: [key, index],
-            message: `${FORMAT_NAMES[format]} cannot use ${server.host}: ${result.reason}; ${what}`,
-          });
-      });
-    }
-  };
-  each('autoconfig', thunderbirdLogin, 'Thunderbird will skip it (other autoconfig readers may not)');
-  each('pox', poxLogin, 'the Outlook answer leaves it out');
-  each('apple', appleLogin, 'the Apple profile cannot offer it');
-  if (!poxServers(settings))
+  const reach = listReach(settings);
+  if (reach.pox && reach.apple) return [...reach.servers];
+  const notes = [...reach.servers];
+  if (!reach.pox)
     notes.push({
       format: 'pox',
       path: [],
       message: `${FORMAT_NAMES.pox} has no incoming or no outgoing server it can describe for ${settings.domain}: Outlook gets Autodiscover error 501 and Autodiscover v2 offers no AutodiscoverV1 URL`,
     });
-  if (!appleServers(settings))
+  if (!reach.apple)
     notes.push({
       format: 'apple',
       path: [],
