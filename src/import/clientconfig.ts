@@ -444,6 +444,9 @@ function readProvider(
       element,
       `emailProvider id "${id}" is not one of its domains: the model names a provider by its first domain`,
     );
+  // A short name alone: the model needs a name, and without one clients are shown the domain anyway.
+  if (provider.shortName !== undefined && provider.name === undefined && primary !== undefined)
+    provider.name = primary;
   const aliases = [...domains];
   if (primary !== undefined) aliases.splice(aliases.indexOf(primary), 1);
 
