@@ -172,12 +172,11 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
     const domainAuth = merged.auth ?? DEFAULT_AUTH;
     const incomingAsWritten = sharedServers(merged.incoming, incomingSettings, domainUsername, domainAuth);
     const outgoingAsWritten = sharedServers(merged.outgoing, outgoingSettings, domainUsername, domainAuth);
-    const dav = (input: typeof merged.caldav): DavSettings | undefined =>
-      input && {
-        url: input.url,
-        username: input.username ?? domainUsername,
-        auth: input.auth ?? 'http-basic',
-      };
+    const dav = (input: NonNullable<typeof merged.caldav>): DavSettings => ({
+      url: input.url,
+      username: input.username ?? domainUsername,
+      auth: input.auth ?? 'http-basic',
+    });
 
     // Placeholders are checked again once filled in with every served name (a long domain can
     // push a label or the whole name past its limit).

@@ -298,6 +298,10 @@ const settingsFields = {
 
 export const profileSchema = z.strictObject(settingsFields);
 
+/**
+ * One domain entry: the schema of a single-domain file and of each object under `domains:`. Other
+ * domain sources (SQL rows' `overrides`) validate with this same schema, so its name is stable.
+ */
 export const domainEntrySchema = z.strictObject({
   domain: hostNameSchema,
   aliases: z

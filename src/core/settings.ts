@@ -32,11 +32,11 @@ export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** Options of a POP3 server (autoconfig `<pop3>`), all hints to the client. */
 export interface Pop3Options {
-  readonly leaveMessagesOnServer?: boolean;
-  readonly daysToLeaveMessagesOnServer?: number;
-  readonly downloadOnBiff?: boolean;
+  readonly leaveMessagesOnServer?: boolean | undefined;
+  readonly daysToLeaveMessagesOnServer?: number | undefined;
+  readonly downloadOnBiff?: boolean | undefined;
   /** Minimum minutes between checks (`<checkInterval minutes>`). */
-  readonly checkInterval?: number;
+  readonly checkInterval?: number | undefined;
 }
 
 /** The web service URLs of an `exchange` incoming server. */
@@ -93,8 +93,8 @@ export interface DocumentationLink {
 
 /** A form field of a webmail login page, by id and/or name. */
 export interface WebmailField {
-  readonly id?: string;
-  readonly name?: string;
+  readonly id?: string | undefined;
+  readonly name?: string | undefined;
 }
 
 export interface WebmailSettings {
