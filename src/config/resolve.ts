@@ -178,6 +178,7 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
       auth: input.auth ?? 'http-basic',
     });
 
+    const webmail = merged.webmail === undefined ? undefined : toWebmail(merged.webmail, domainUsername);
     // Placeholders are checked again once filled in with every served name (a long domain can
     // push a label or the whole name past its limit).
     let badTemplate = false;
@@ -198,11 +199,22 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
       });
     checkExpansion(incomingAsWritten, 'incoming');
     checkExpansion(outgoingAsWritten, 'outgoing');
+    const webmailUrls = [
+      { url: webmail?.url, path: ['webmail'] },
+      { url: webmail?.loginPageInfo?.url, path: ['webmail', 'loginPageInfo', 'url'] },
+    ];
+    for (const { url, path: sub } of webmailUrls) {
+      if (url === undefined || !hasDomainPlaceholder(url)) continue;
+      const bad = [domain, ...aliases].find((name) => !urlHostIsValid(expandDomain(url, name)));
+      if (bad !== undefined) {
+        fail(sub, `${url} filled in for ${bad} is not a valid URL`);
+        badTemplate = true;
+      }
+    }
     if (badTemplate) return;
 
     const writtenName = merged.provider?.name ?? domain;
     const name = expandDomain(writtenName, domain);
-    const webmail = merged.webmail === undefined ? undefined : toWebmail(merged.webmail, domainUsername);
     const templated =
       hasDomainPlaceholder(writtenName) ||
       incomingAsWritten.some((server) => hasDomainPlaceholder(server.host)) ||
@@ -379,6 +391,15 @@ function sharedDocumentation(
     documentationCache.set(input, links);
   }
   return links;
+}
+
+function urlHostIsValid(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return normalizeDomain(host) === host;
+  } catch {
+    return false;
+  }
 }
 
 function toWebmail(input: NonNullable<ProfileInput['webmail']>, domainUsername: string): WebmailSettings {

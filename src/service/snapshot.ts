@@ -101,8 +101,13 @@ export class Snapshot {
     return this.index.size;
   }
 
+  /**
+   * The settings as seen from `domain` (a domain or an alias): where the config writes
+   * `%EMAILDOMAIN%` in hosts or names, they are filled in with this very name.
+   */
   settings(domain: string): DomainSettings | undefined {
-    return this.index.get(domain);
+    const entry = this.index.get(domain);
+    return entry && settingsForName(entry, domain);
   }
 
   /**
@@ -128,10 +133,9 @@ export class Snapshot {
    * so a 100,000-domain config starts in seconds, and kept for the recently used domains.
    */
   lookup(domain: string): PreparedDomain | undefined {
-    const entry = this.index.get(domain);
-    if (!entry) return undefined;
     // A domain with %EMAILDOMAIN% in its hosts answers each of its names with its own hosts.
-    const settings = settingsForName(entry, domain);
+    const settings = this.settings(domain);
+    if (!settings) return undefined;
     let prepared = this.prepared.get(settings);
     if (!prepared) {
       prepared = {

@@ -228,3 +228,19 @@ outgoing: [{ host: smtp.a.example, security: tls }]
     ]);
   });
 });
+
+describe('a templated webmail URL', () => {
+  it('is checked again once filled in for every served name', () => {
+    const alias = `${Array(4).fill('c'.repeat(60)).join('.')}.example`;
+    expect(
+      errors(`domain: w.example
+aliases: [${alias}]
+incoming: [{ type: imap, host: imap.w.example, security: tls }]
+outgoing: [{ host: smtp.w.example, security: tls }]
+webmail: "https://webmail-portal.%EMAILDOMAIN%/"
+`),
+    ).toEqual([
+      `d.yaml:5:10 webmail: https://webmail-portal.%EMAILDOMAIN%/ filled in for ${alias} is not a valid URL`,
+    ]);
+  });
+});
