@@ -1,3 +1,4 @@
+import { knownOAuth2Issuer } from '../core/known-oauth2';
 import { USERNAME_POLICIES, usernameTemplate } from '../core/username';
 import type { XmlElement } from './xml-tree';
 
@@ -89,6 +90,7 @@ function loginWord(template: string | undefined): string {
 
 interface ServerData {
   readonly data: Record<string, unknown>;
+  readonly element: XmlElement;
   /** The login template as written; undefined when the server has no <username>. */
   readonly username: string | undefined;
 }
@@ -197,7 +199,7 @@ function readServer(
   data.auth = auth.length === 1 ? auth[0] : auth;
   if (Object.keys(pop3).length > 0) data.pop3 = pop3;
   if (direction === 'outgoing') delete data.type;
-  return { data, username };
+  return { data, username, element };
 }
 
 function readPop3(reader: Reader, element: XmlElement, into: Record<string, unknown>): void {
@@ -449,6 +451,28 @@ function readProvider(
     provider.name = primary;
   const aliases = [...domains];
   if (primary !== undefined) aliases.splice(aliases.indexOf(primary), 1);
+
+  // Without an oAuth2 block, Thunderbird uses OAuth2 only on hosts it knows the issuer of; on any
+  // other host the method means nothing to it, and the model refuses it there (no issuer to name).
+  if (top.oauth2 === undefined && own.oauth2 === undefined) {
+    for (const list of [incoming, outgoing]) {
+      for (const server of [...list]) {
+        const auth = server.data.auth;
+        const methods = Array.isArray(auth) ? (auth as string[]) : [String(auth)];
+        const host = String(server.data.host).replace('%EMAILDOMAIN%', primary ?? 'example.com');
+        if (!methods.includes('OAuth2') || knownOAuth2Issuer(host) !== undefined) continue;
+        const rest = methods.filter((method) => method !== 'OAuth2');
+        const why = `OAuth2 on ${String(server.data.host)}, whose issuer Thunderbird does not know, without an <oAuth2> block names no issuer`;
+        if (rest.length === 0) {
+          reader.lose(server.element, `${why}: the server is left out`);
+          list.splice(list.indexOf(server), 1);
+        } else {
+          reader.lose(server.element, `${why}: the method is left out`);
+          server.data.auth = rest.length === 1 ? rest[0] : rest;
+        }
+      }
+    }
+  }
 
   // One login policy for the domain when every server shares it, as a person would write it.
   const all = [...incoming, ...outgoing];

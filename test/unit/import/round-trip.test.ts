@@ -85,6 +85,29 @@ describe('import reports what it cannot carry over', () => {
     expect(ours.domains).toEqual(theirs.domains);
   });
 
+  it('leaves out OAuth2 that names no issuer Thunderbird knows, saying so, so the YAML still validates', () => {
+    const server = (host: string, auth: string[]) =>
+      `<incomingServer type="imap"><hostname>${host}</hostname><port>993</port><socketType>SSL</socketType>${auth
+        .map((a) => `<authentication>${a}</authentication>`)
+        .join('')}<username>%EMAILADDRESS%</username></incomingServer>\n`;
+    const xml =
+      '<clientConfig version="1.1"><emailProvider id="u.example"><domain>u.example</domain>\n' +
+      server('imap.u.example', ['OAuth2', 'password-cleartext']) +
+      server('imap2.u.example', ['OAuth2']) +
+      server('imap.gmail.com', ['OAuth2']) +
+      '<outgoingServer type="smtp"><hostname>smtp.u.example</hostname><port>465</port><socketType>SSL</socketType><authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></outgoingServer>\n' +
+      '</emailProvider></clientConfig>';
+    const result = importClientConfig(xml, 'u.xml');
+    if (!result.ok) throw new Error(result.message);
+    const [provider] = result.providers;
+    expect(provider?.losses.map((loss) => `${loss.line}: ${loss.reason}`)).toEqual([
+      '2: OAuth2 on imap.u.example, whose issuer Thunderbird does not know, without an <oAuth2> block names no issuer: the method is left out',
+      '3: OAuth2 on imap2.u.example, whose issuer Thunderbird does not know, without an <oAuth2> block names no issuer: the server is left out',
+    ]);
+    expect(provider?.invalid).toEqual([]);
+    expect(provider?.yaml).toContain('host: imap.gmail.com');
+  });
+
   it.each([
     ['billion-laughs.xml', 2, /DTDs and entity declarations are not accepted/],
     ['external-entity.xml', 2, /DTDs and entity declarations are not accepted/],
