@@ -317,7 +317,7 @@ function sharedServers<Input extends ServerInput>(
   domainAuth: readonly AuthMethod[],
 ): readonly ServerSettings[] {
   let byPolicy = serverListCache.get(inputs);
-  if (!byPolicy) serverListCache.set(inputs, (byPolicy = new Map()));
+  if (!byPolicy) serverListCache.set(inputs, (byPolicy = new Map<string, readonly ServerSettings[]>()));
   const key = `${domainUsername}\n${domainAuth.join(',')}`;
   let list = byPolicy.get(key);
   if (!list) {

@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'y
 import type { ConfigProblem, PathSegment } from './problems';
 import { formatPath } from './problems';
 import { foreignTags, parsePositioned, positionedData, readFast, type FastRead } from './yaml-core';
+import { explainSyntaxErrors } from './yaml-syntax';
 
 /**
  * One YAML file that can map a path inside its data back to `line:col`, so schema errors point at
@@ -28,10 +29,12 @@ export class YamlSource {
     if (fast.ok) return [];
     const { doc, lineCounter } = this.document();
     if (doc.errors.length > 0) {
-      return doc.errors.map((error) => {
-        const pos = lineCounter.linePos(error.pos[0]);
-        return this.problemAt(pos, [], error.message.split('\n')[0] ?? error.message);
-      });
+      const errors = doc.errors.map((error) => ({
+        ...lineCounter.linePos(error.pos[0]),
+        code: error.code,
+        message: error.message.split('\n')[0] ?? error.message,
+      }));
+      return explainSyntaxErrors(this.text, errors).map((error) => this.problemAt(error, [], error.message));
     }
     // A tag outside the core schema (!!binary, !custom) means nothing here; js-yaml refuses it,
     // and the `yaml` package would read it (or warn), so it is refused on this path too.

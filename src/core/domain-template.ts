@@ -44,7 +44,7 @@ export function settingsForName(settings: DomainSettings, name: string): DomainS
   const templates = settings.templates;
   if (!templates || name === settings.domain) return settings;
   let byName = perName.get(settings);
-  if (!byName) perName.set(settings, (byName = new Map()));
+  if (!byName) perName.set(settings, (byName = new Map<string, DomainSettings>()));
   let view = byName.get(name);
   if (!view) {
     view = {

@@ -365,7 +365,10 @@ export function readClientConfig(
       const reader = new Reader();
       const entry = readProvider(reader, element, top);
       return {
-        domain: String(entry.domain ?? element.attrs.get('id') ?? `provider-${index + 1}`),
+        domain:
+          typeof entry.domain === 'string'
+            ? entry.domain
+            : (element.attrs.get('id') ?? `provider-${index + 1}`),
         entry,
         // Losses outside emailProvider belong to every provider of the file.
         losses: [...shared.losses, ...reader.losses].sort((a, b) => a.line - b.line),

@@ -160,7 +160,11 @@ export class Snapshot {
 
   private outlookFor(settings: DomainSettings): PreparedText | undefined {
     let byOutgoing = this.outlook.get(settings.incoming);
-    if (!byOutgoing) this.outlook.set(settings.incoming, (byOutgoing = new Map()));
+    if (!byOutgoing)
+      this.outlook.set(
+        settings.incoming,
+        (byOutgoing = new Map<readonly ServerSettings[], PreparedText | undefined>()),
+      );
     if (!byOutgoing.has(settings.outgoing))
       byOutgoing.set(settings.outgoing, prepareOutlookResponse(settings));
     return byOutgoing.get(settings.outgoing);

@@ -24,14 +24,21 @@ const parser = new XMLParser({
   trimValues: true,
 });
 
+/** A parsed value as text: fast-xml-parser gives strings here (parseTagValue is off). */
+const asText = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : '';
 const list = (node: Node | undefined, name: string): Node[] => (node?.[name] as Node[] | undefined) ?? [];
 const text = (node: Node | undefined, name: string): string | undefined => {
   const value = list(node, name)[0];
   if (value === undefined) return undefined;
-  return typeof value === 'object' ? String((value as Node)['#text'] ?? '') : String(value);
+  return typeof value === 'object' ? asText(value['#text']) : asText(value);
 };
 const texts = (node: Node | undefined, name: string): string[] =>
-  list(node, name).map((value) => (typeof value === 'object' ? String(value['#text'] ?? '') : String(value)));
+  list(node, name).map((value) => (typeof value === 'object' ? asText(value['#text']) : asText(value)));
 
 export function autoconfigMeaning(xml: string, domain: string, lost: { drop?: string[] } = {}): unknown {
   const fill = (value: string | undefined) => value?.split('%EMAILDOMAIN%').join(domain);
@@ -80,7 +87,9 @@ export function autoconfigMeaning(xml: string, domain: string, lost: { drop?: st
     );
   };
   const localised = (nodes: Node[]) =>
-    Object.fromEntries(nodes.map((n) => [String(n['@lang'] ?? 'en'), String(n['#text'] ?? '')]));
+    Object.fromEntries(
+      nodes.map((n) => [n['@lang'] === undefined ? 'en' : asText(n['@lang']), asText(n['#text'])]),
+    );
   return {
     domains: [...new Set(texts(provider, 'domain').map((d) => d.toLowerCase()))].sort(),
     displayName: fill(text(provider, 'displayName')),

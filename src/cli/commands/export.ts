@@ -6,6 +6,7 @@ import { normalizeDomain } from '../../core/address';
 import type { DomainSettings } from '../../core/settings';
 import { renderIspdbFile } from '../../protocols/mozilla';
 import { resolveConfigDir } from '../config-dir';
+import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
 
@@ -31,10 +32,6 @@ export function registerExport(program: Command, io: CliIo): void {
   program
     .command('export')
     .description('write a domain of the config in another format, e.g. the file to submit to the ISPDB')
-    // A usage mistake (missing argument, unknown option) exits 2, as the command promises.
-    .exitOverride((error) => {
-      throw error.exitCode === 0 ? error : new CliExit(2);
-    })
     .argument('<domain>', 'a served domain or one of its aliases')
     .addOption(
       new Option('--format <format>', 'what to write')
@@ -45,13 +42,13 @@ export function registerExport(program: Command, io: CliIo): void {
     .option('--config <dir>', 'config directory (default: $MAIL_AUTOCONF_CONFIG or ./config)')
     .action(async (domain: string, options: { format: string; out?: string; config?: string }) => {
       const format = EXPORT_FORMATS[options.format];
-      if (!format) throw new CliExit(2, `unknown format ${options.format}`);
+      if (!format) throw new CliExit(EXIT.usage, `unknown format ${options.format}`);
       const name = normalizeDomain(domain);
-      if (name === undefined) throw new CliExit(2, `not a domain name: ${domain}`);
+      if (name === undefined) throw new CliExit(EXIT.usage, `not a domain name: ${domain}`);
       const { dir } = resolveConfigDir(options.config, io);
       const config = await loadOrExit(dir, io, { quietWarnings: true });
       const settings = config.domains.find((entry) => entry.domain === name || entry.aliases.includes(name));
-      if (!settings) throw new CliExit(1, `${name} is not in the config at ${dir}`);
+      if (!settings) throw new CliExit(EXIT.failed, `${name} is not in the config at ${dir}`);
       if (settings.domain !== name)
         io.stderr.write(
           `mail-autoconf: ${name} is an alias of ${settings.domain}; exporting ${settings.domain}\n`,

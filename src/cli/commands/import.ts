@@ -3,6 +3,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { importClientConfig } from '../../import/import-file';
 import { MAX_XML_BYTES } from '../../import/xml-tree';
+import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 
 /** The files an argument names: a file itself, or the `*.xml` files directly inside a directory. */
@@ -11,35 +12,31 @@ function inputFiles(path: string): string[] {
   try {
     stat = statSync(path);
   } catch {
-    throw new CliExit(2, `cannot read ${path}: no such file or directory`);
+    throw new CliExit(EXIT.usage, `cannot read ${path}: no such file or directory`);
   }
   if (!stat.isDirectory()) return [path];
   const files = readdirSync(path)
     .filter((name) => name.endsWith('.xml') && !name.startsWith('.'))
     .sort()
     .map((name) => join(path, name));
-  if (files.length === 0) throw new CliExit(2, `no .xml files in ${path}`);
+  if (files.length === 0) throw new CliExit(EXIT.usage, `no .xml files in ${path}`);
   return files;
 }
 
-export function registerImport(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerImport(program: Command, io: CliIo): void {
   program
     .command('import')
     .description(
       'read Mozilla autoconfig (clientConfig v1.1) files, e.g. from the ISPDB, into YAML: one file per provider; ' +
         'every element not carried over is listed with its line',
     )
-    // A usage mistake (missing argument, unknown option) exits 2, as the command promises.
-    .exitOverride((error) => {
-      throw error.exitCode === 0 ? error : new CliExit(2);
-    })
     .argument('<paths...>', 'XML files, or directories whose *.xml files are read')
     .option('--out <dir>', 'write <domain>.yaml files here (default: standard output, for one file only)')
     .option('--force', 'overwrite YAML files that already exist in --out')
     .action((paths: string[], options: { out?: string; force?: boolean }) => {
       const files = paths.flatMap((path) => inputFiles(resolve(io.cwd, path)));
       if (options.out === undefined && files.length > 1)
-        throw new CliExit(2, `${files.length} files to import: name a directory with --out`);
+        throw new CliExit(EXIT.usage, `${files.length} files to import: name a directory with --out`);
       const outDir = options.out === undefined ? undefined : resolve(io.cwd, options.out);
       if (outDir) mkdirSync(outDir, { recursive: true });
       const shown = (file: string) => {
@@ -94,6 +91,7 @@ export function registerImport(program: Command, io: CliIo, setExit: (code: numb
             ? ': something was not carried over or is not valid (see above)\n'
             : ', everything carried over\n'),
       );
-      setExit(lost ? 1 : 0);
+      // The report above says what; the status says that something did not come over whole.
+      if (lost) throw new CliExit(EXIT.failed);
     });
 }
