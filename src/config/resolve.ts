@@ -2,6 +2,7 @@ import { normalizeDomain } from '../core/address';
 import {
   DEFAULT_DNS_TTL,
   DEFAULT_PORTS,
+  defaultShortName,
   type AuthMethod,
   type DavSettings,
   type DocumentationLink,
@@ -214,9 +215,11 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
     if (badTemplate) return;
 
     const writtenName = merged.provider?.name ?? domain;
+    const writtenShortName = merged.provider?.shortName;
     const name = expandDomain(writtenName, domain);
     const templated =
       hasDomainPlaceholder(writtenName) ||
+      hasDomainPlaceholder(writtenShortName ?? '') ||
       incomingAsWritten.some((server) => hasDomainPlaceholder(server.host)) ||
       outgoingAsWritten.some((server) => hasDomainPlaceholder(server.host)) ||
       (webmail !== undefined &&
@@ -227,8 +230,9 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
       provider: {
         name,
         shortName:
-          merged.provider?.shortName ??
-          (name.length <= 20 ? name : (domain.split('.')[0] ?? domain).slice(0, 20)),
+          writtenShortName === undefined
+            ? defaultShortName(name, domain)
+            : expandDomain(writtenShortName, domain),
       },
       incoming: expandServers(incomingAsWritten, domain),
       outgoing: expandServers(outgoingAsWritten, domain),
@@ -245,6 +249,7 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
       ...(templated && {
         templates: {
           providerName: writtenName,
+          ...(writtenShortName !== undefined && { providerShortName: writtenShortName }),
           incoming: incomingAsWritten,
           outgoing: outgoingAsWritten,
           ...(webmail && { webmail }),

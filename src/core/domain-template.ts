@@ -1,4 +1,4 @@
-import type { DomainSettings, ServerSettings, WebmailSettings } from './settings';
+import { defaultShortName, type DomainSettings, type ServerSettings, type WebmailSettings } from './settings';
 
 /**
  * `%EMAILDOMAIN%` in host names, provider names and webmail URLs (ISPDB files use it for hosters
@@ -49,7 +49,14 @@ export function settingsForName(settings: DomainSettings, name: string): DomainS
   if (!view) {
     view = {
       ...settings,
-      provider: { ...settings.provider, name: expandDomain(templates.providerName, name) },
+      provider: {
+        name: expandDomain(templates.providerName, name),
+        // Thunderbird fills placeholders in displayName only, so the short name goes out filled in.
+        shortName:
+          templates.providerShortName === undefined
+            ? defaultShortName(expandDomain(templates.providerName, name), settings.domain)
+            : expandDomain(templates.providerShortName, name),
+      },
       incoming: expandServers(templates.incoming, name),
       outgoing: expandServers(templates.outgoing, name),
       ...(templates.webmail && { webmail: expandWebmail(templates.webmail, name) }),

@@ -124,6 +124,8 @@ export interface EnableStep {
  */
 export interface DomainTemplates {
   readonly providerName: string;
+  /** Absent when the config names no short name (it then follows the name). */
+  readonly providerShortName?: string;
   readonly incoming: readonly ServerSettings[];
   readonly outgoing: readonly ServerSettings[];
   readonly webmail?: WebmailSettings;
@@ -179,6 +181,11 @@ export interface ServiceSettings {
   readonly dnsTtl: number;
   /** Whether the TLS ask endpoint approves the bare domains too, not only the prefixed names. */
   readonly tlsAllowApex: boolean;
+}
+
+/** The short name clients show when the config names none: the name if short, else the domain's first label. */
+export function defaultShortName(name: string, domain: string): string {
+  return name.length <= 20 ? name : (domain.split('.')[0] ?? domain).slice(0, 20);
 }
 
 export const DEFAULT_DNS_TTL = 3600;

@@ -59,16 +59,15 @@ function server(
  * Thunderbird fills `%EMAILDOMAIN%` in `hostname` and `displayName` itself (protocols.md §1.5), so
  * those go out as written; URLs are expanded for the name asked for, as no client fills them.
  */
-export function renderAutoconfig(
-  settings: DomainSettings,
-  options: { urlsAsWritten?: boolean } = {},
-): string {
+export function renderAutoconfig(settings: DomainSettings, options: { asWritten?: boolean } = {}): string {
   const written = settings.templates;
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('clientConfig', { version: '1.1' });
   const provider = root.ele('emailProvider', { id: settings.domain });
   for (const domain of [settings.domain, ...settings.aliases]) provider.ele('domain').txt(domain);
   provider.ele('displayName').txt(written?.providerName ?? settings.provider.name);
-  provider.ele('displayShortName').txt(settings.provider.shortName);
+  provider
+    .ele('displayShortName')
+    .txt((options.asWritten ? written?.providerShortName : undefined) ?? settings.provider.shortName);
   for (const incoming of written?.incoming ?? settings.incoming) server(provider, 'incomingServer', incoming);
   for (const outgoing of written?.outgoing ?? settings.outgoing) server(provider, 'outgoingServer', outgoing);
   for (const link of settings.documentation) {
@@ -84,7 +83,7 @@ export function renderAutoconfig(
   // blocks and discovers CalDAV/CardDAV itself, but other clients read them.
   if (settings.carddav) dav(root, 'addressBook', 'carddav', settings.carddav);
   if (settings.caldav) dav(root, 'calendar', 'caldav', settings.caldav);
-  const webmail = options.urlsAsWritten ? (written?.webmail ?? settings.webmail) : settings.webmail;
+  const webmail = options.asWritten ? (written?.webmail ?? settings.webmail) : settings.webmail;
   if (webmail) webMail(root, webmail);
   if (settings.oauth2) {
     const oauth = root.ele('oAuth2');
@@ -103,7 +102,7 @@ export function renderAutoconfig(
  * autoconfig answer holds none: no clientConfigUpdate, no URL of this service).
  */
 export function renderIspdbFile(settings: DomainSettings): string {
-  return renderAutoconfig(settings, { urlsAsWritten: true });
+  return renderAutoconfig(settings, { asWritten: true });
 }
 
 function webMail(root: XMLBuilder, webmail: WebmailSettings): void {

@@ -76,6 +76,7 @@ describe('mail-autoconf export --format ispdb', () => {
     // The ISPDB keeps placeholders as written, webmail host included.
     expect(result.stdout).toContain('<loginPage url="https://webmail.%EMAILDOMAIN%/"/>');
     expect(result.stdout).toContain('<hostname>mail.%EMAILDOMAIN%</hostname>');
+    expect(result.stdout).toContain('<displayShortName>%EMAILDOMAIN%</displayShortName>');
     expect(autoconfigMeaning(result.stdout, 'customer-two.example')).toEqual(
       autoconfigMeaning(original, 'customer-two.example'),
     );

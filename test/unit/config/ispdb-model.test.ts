@@ -33,7 +33,7 @@ const pox = (s: Snapshot, address: string) =>
 
 const TEMPLATED = `domain: hoster.example
 aliases: [customer.example]
-provider: { name: "%EMAILDOMAIN% Mail" }
+provider: { name: "%EMAILDOMAIN% Mail", shortName: "%EMAILDOMAIN%" }
 incoming: [{ type: imap, host: "mail.%EMAILDOMAIN%", security: tls }]
 outgoing: [{ host: "smtp.%EMAILDOMAIN%", security: starttls }]
 webmail: "https://webmail.%EMAILDOMAIN%/"
@@ -46,6 +46,8 @@ describe('%EMAILDOMAIN% in host names, provider name and webmail host', () => {
     const xml = autoconfig(s, 'jane@customer.example');
     expect(xml).toContain('<hostname>mail.%EMAILDOMAIN%</hostname>');
     expect(xml).toContain('<displayName>%EMAILDOMAIN% Mail</displayName>');
+    // Thunderbird fills placeholders in displayName but not in displayShortName.
+    expect(xml).toContain('<displayShortName>customer.example</displayShortName>');
     expect(xml).toContain('<loginPage url="https://webmail.customer.example/"/>');
   });
 
