@@ -2,6 +2,7 @@ import { loadConfigDir, type LoadedConfig } from '../config/load';
 import { formatProblem, type ConfigProblem } from '../config/problems';
 import { EXIT } from './exit-codes';
 import { CliExit, type CliIo } from './io';
+import { shownDir } from './config-dir';
 import { palette } from './style';
 
 /** Loads a config directory for a command; on errors prints every one and exits 1. */
@@ -37,7 +38,7 @@ export async function loadOrExit(
     for (const error of result.errors) io.stderr.write(`${show(error)}\n`);
     throw new CliExit(
       EXIT.failed,
-      red(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${dir}`),
+      red(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${shownDir(dir, io)}`),
     );
   }
   return result.config;

@@ -35,7 +35,7 @@ describe('mail-autoconf validate', () => {
         'typo.yaml:3:5 incoming[0].security: required: one of "tls" | "starttls" | "none"',
         'typo.yaml:3:43 incoming[0].securty: unknown key (did you mean "security"?)',
         'typo.yaml:4:11 outgoing: must have at least 1 entry',
-        `mail-autoconf: 3 errors in ${dir}`,
+        'mail-autoconf: 3 errors in the current directory',
         '',
       ].join('\n'),
     );

@@ -55,6 +55,8 @@ describe('exit status: 0 success, 1 invalid config or failed check, 2 usage erro
     [['validate', 'config'], 0],
     [['--version'], 0],
     [['--help'], 0],
+    [['help', 'validate'], 0],
+    [['validate', '--help'], 0],
     [['render', 'alice@example.com'], 0],
     [[], 2],
     [['frobnicate'], 2],
@@ -165,7 +167,7 @@ describe('config mistakes in plain words', () => {
       [
         'a.yaml:6:15 incoming[0].security: expected "tls" | "starttls" | "none", got "ssl" (did you mean "tls"?)',
         'a.yaml:11:15 outgoing[0].security: expected "tls" | "starttls" | "none", got "startls" (did you mean "starttls"?)',
-        `mail-autoconf: 2 errors in ${dir}`,
+        'mail-autoconf: 2 errors in the current directory',
         '',
       ].join('\n'),
     );
