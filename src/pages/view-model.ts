@@ -88,6 +88,8 @@ function serverViews(
     auth: server.auth,
     username: expandUsername(server.username, address),
     rank: index === 0 ? 'recommended' : 'alternative',
+    ...(server.pop3 && { pop3: server.pop3 }),
+    ...(server.restriction && { restriction: server.restriction }),
   }));
 }
 

@@ -246,3 +246,17 @@ webmail: "https://webmail-portal.%EMAILDOMAIN%/"
     ]);
   });
 });
+
+describe('the settings page', () => {
+  it('says a server takes no login name, works only inside the network, and keeps POP3 mail', () => {
+    const page = answerSettingsPage(snapshot(BASE), {
+      email: 'jane@rows.example',
+      lang: 'en',
+      acceptLanguage: undefined,
+      host: undefined,
+    }).body.toString();
+    expect(page).toContain('none (no login name)');
+    expect(page).toContain('Works only from inside the provider’s network');
+    expect(page).toContain('Keep a copy of messages on the server for 14 days');
+  });
+});
