@@ -122,6 +122,7 @@ const authSchema = z
   .transform((auth): readonly AuthMethod[] =>
     Object.freeze([...new Set(typeof auth === 'string' ? [auth] : auth)]),
   )
+  .brand<'AuthList'>()
   .describe('Authentication method, or a list in order of preference (Mozilla autoconfig words)');
 
 /** `username: none` — the server takes no login name (autoconfig then sends no `<username>`). */
