@@ -214,6 +214,13 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
     }
     if (badTemplate) return;
 
+    // The ActiveSync answers (mobilesync, v2 JSON) carry one EAS URL: the configured one, else the
+    // easURL of the first Exchange server, when it is https (those answers never send http).
+    const activeSync =
+      merged.activeSync?.url ??
+      incomingAsWritten
+        .map((server) => server.exchange?.easURL)
+        .find((url) => url?.startsWith('https://') && !hasDomainPlaceholder(url));
     const writtenName = merged.provider?.name ?? domain;
     const writtenShortName = merged.provider?.shortName;
     const name = expandDomain(writtenName, domain);
@@ -242,7 +249,7 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
       ...(merged.enable && {
         enable: { visitUrl: merged.enable.visitUrl, instructions: merged.enable.instructions ?? {} },
       }),
-      ...(merged.activeSync && { activeSync: { url: merged.activeSync.url } }),
+      ...(activeSync !== undefined && { activeSync: { url: activeSync } }),
       ...(merged.caldav && { caldav: dav(merged.caldav) }),
       ...(merged.carddav && { carddav: dav(merged.carddav) }),
       ...(merged.oauth2 && { oauth2: merged.oauth2 }),

@@ -129,11 +129,8 @@ describe('Apple profile: servers it cannot describe are skipped', () => {
 });
 
 describe('ActiveSync (mobilesync): only an ActiveSync endpoint', () => {
-  it('a domain of IMAP and Exchange servers but no activeSync URL gets error 601', () => {
-    const snapshot = snapshotOf(
-      `  - { type: exchange, host: ex.example.com, security: tls, easURL: "https://ex.example.com/Microsoft-Server-ActiveSync" }\n${GOOD_IMAP}`,
-    );
-    const body = answerAutodiscoverPost(snapshot, {
+  const mobilesync = (snapshot: Snapshot) =>
+    answerAutodiscoverPost(snapshot, {
       body: poxBody(
         'jane@example.com',
         'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006',
@@ -141,7 +138,21 @@ describe('ActiveSync (mobilesync): only an ActiveSync endpoint', () => {
       ),
       now: FIXED_NOW,
     }).body.toString();
-    expect(body).toContain('<ErrorCode>601</ErrorCode>');
+
+  it('a domain of IMAP and Exchange servers without an EAS URL gets error 601', () => {
+    const snapshot = snapshotOf(
+      `  - { type: exchange, host: ex.example.com, security: tls, ewsURL: "https://ex.example.com/EWS/Exchange.asmx" }\n${GOOD_IMAP}`,
+    );
+    expect(mobilesync(snapshot)).toContain('<ErrorCode>601</ErrorCode>');
+  });
+
+  it("an Exchange server's https easURL is the ActiveSync endpoint when activeSync is not set", () => {
+    const snapshot = snapshotOf(
+      `  - { type: exchange, host: ex.example.com, security: tls, easURL: "https://ex.example.com/Microsoft-Server-ActiveSync" }\n${GOOD_IMAP}`,
+    );
+    expect(mobilesync(snapshot)).toContain('<Url>https://ex.example.com/Microsoft-Server-ActiveSync</Url>');
+    const json = answerAutodiscoverJson(snapshot, { address: 'jane@example.com', protocol: 'ActiveSync' });
+    expect(json.body.toString()).toContain('https://ex.example.com/Microsoft-Server-ActiveSync');
   });
 });
 
