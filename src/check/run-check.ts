@@ -15,7 +15,7 @@ import { fetchLikeClient, type HttpOptions } from './http-client';
 import { alternatives, type CheckResult } from './result';
 import { answerAutodiscoverJson, AUTODISCOVER_JSON_V1_PREFIX } from '../service/autodiscover-json-answers';
 import type { ProbeOptions } from '../probe/probe';
-import { checkHttpsCertificate, checkMailServer } from './server-checks';
+import { checkHttpsCertificate, checkMailServer, type MailServer } from './server-checks';
 import { checkAutodiscoverJsonAnswer, mxLookupDomains } from './more-answer-checks';
 
 export interface CheckOptions {
@@ -183,7 +183,11 @@ export async function checkDomain(
       for (const host of [`autoconfig.${zoneName}`, `autodiscover.${zoneName}`])
         results.push(await checkHttpsCertificate(host, servers, true));
     const seen = new Set<string>();
-    const unique = [...settings.incoming, ...settings.outgoing].filter((server) => {
+    // An Exchange server speaks neither IMAP, POP3 nor SMTP: it is not connected to here.
+    const mailServers = [...settings.incoming, ...settings.outgoing].filter(
+      (server): server is MailServer => server.type !== 'exchange',
+    );
+    const unique = mailServers.filter((server) => {
       const key = `${server.type} ${server.host}:${server.port} ${server.security}`;
       if (seen.has(key)) return false;
       seen.add(key);

@@ -1,4 +1,7 @@
-import type { AuthMethod, ServerSettings } from '../core/settings';
+import type { AuthMethod, MailProtocol, ServerSettings } from '../core/settings';
+
+/** The servers a mail client logs in to with IMAP, POP3 or SMTP (not an Exchange server). */
+export type MailServer = ServerSettings & { readonly type: MailProtocol };
 import { EXPIRY_WARNING_DAYS, type CertificateVerdict } from '../probe/certificate';
 import type { Capabilities } from '../probe/dialect';
 import { probe, type ProbeOptions, type ProbeOutcome, type ProbeSecurity } from '../probe/probe';
@@ -17,6 +20,7 @@ const MECHANISMS: Record<AuthMethod, readonly string[] | 'any'> = {
   GSSAPI: ['GSSAPI'],
   'TLS-client-cert': ['EXTERNAL'],
   'client-IP-address': 'any',
+  'smtp-after-pop': 'any',
   none: 'any',
 };
 
@@ -58,7 +62,7 @@ function certificateResult(
  * Why a connection with the configured security failed, found by trying the other ways: clients
  * only ever try what the config says, so the admin needs to know what would have worked.
  */
-async function diagnose(server: ServerSettings, first: ProbeOutcome, options: ProbeOptions): Promise<string> {
+async function diagnose(server: MailServer, first: ProbeOutcome, options: ProbeOptions): Promise<string> {
   const error = first.error;
   if (!error) return 'unknown failure';
   if (error.stage === 'connect') return `${error.message}: wrong port or host, or the server is down`;
@@ -84,7 +88,7 @@ async function diagnose(server: ServerSettings, first: ProbeOutcome, options: Pr
  * Connects to one advertised server with the advertised security, as a client would, and reports
  * the port, the TLS set-up, the certificate and whether a configured auth method is offered.
  */
-export async function checkMailServer(server: ServerSettings, options: ProbeOptions): Promise<CheckResult[]> {
+export async function checkMailServer(server: MailServer, options: ProbeOptions): Promise<CheckResult[]> {
   const subject = `${server.host}:${server.port} ${NAMES[server.type]} ${server.security === 'tls' ? 'TLS' : server.security === 'starttls' ? 'STARTTLS' : 'plain'}`;
   const outcome = await probe(
     { protocol: server.type, host: server.host, port: server.port, security: server.security },

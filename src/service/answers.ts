@@ -184,6 +184,9 @@ export function answerAutodiscoverPost(
       localPart,
     });
   }
+  // POX cannot describe the domain's servers (protocols/reach): "recognised, but it has no
+  // configuration options" rather than settings Outlook would fail to log in with.
+  if (!prepared.outlook) return error(501, 'outlook', 'unsupported', domain);
   return filled(prepared.outlook, address.value, {
     protocol: 'autodiscover',
     outcome: 'ok',
@@ -228,11 +231,13 @@ export function answerAutodiscoverGet(
       { Location: decision.location, ...NO_STORE },
     );
   const settings = decision.kind === 'settings' ? snapshot.settings(decision.domain) : undefined;
-  if (settings)
+  // Undefined when POX cannot describe the domain's servers (all OAuth2, say): the error below.
+  const body = settings && renderOutlookSettingsWithoutAddress(settings);
+  if (settings && body)
     return answer(
       200,
       AUTODISCOVER_CONTENT_TYPE,
-      renderOutlookSettingsWithoutAddress(settings),
+      body,
       { protocol: 'autodiscover', outcome: 'ok', domain: settings.domain },
       NO_STORE,
     );
