@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { normalizeDomain } from '../core/address';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
 import type { DnsContext } from '../dns/records';
 import type { ProfileSigner } from '../protocols/apple-signing';
@@ -15,6 +17,7 @@ import {
   type ServiceInput,
 } from './schema';
 import { loadSigner, type SigningFiles } from './signing';
+import type { SourceInput } from './sources-schema';
 import { YamlSource } from './yaml-source';
 
 export interface LoadedConfig {
@@ -28,6 +31,22 @@ export interface LoadedConfig {
   readonly signer?: ProfileSigner;
   /** What DNS generation knows across the config, built once while checking it. */
   readonly dns?: DnsContext;
+  /** The SQL sources of `sources:`, with where they were written and what paths are relative to. */
+  readonly sources?: ConfiguredSources;
+  /** The profiles, for resolving the rows of SQL sources the way YAML domains are resolved. */
+  readonly profiles?: readonly ProfileSource[];
+  /** Domain and alias names whose YAML entry says `overridesSources: true`. */
+  readonly sourceOverrides?: ReadonlySet<string>;
+  /** SHA-256 of every file's text in load order: one part of the config version. */
+  readonly digest?: string;
+}
+
+export interface ConfiguredSources {
+  readonly list: readonly SourceInput[];
+  /** The file that holds `sources:` (as shown in messages). */
+  readonly file: string;
+  /** Directory that `urlFile` and `tls.ca` are relative to. */
+  readonly baseDir: string;
 }
 
 export type LoadResult =
@@ -124,9 +143,13 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
   const profiles: ProfileSource[] = [];
   const entries: DomainEntrySource[] = [];
   let service: { value: ServiceInput; source: YamlSource } | undefined;
+  let sources: { value: readonly SourceInput[]; source: YamlSource } | undefined;
+  const sourceOverrides = new Set<string>();
+  const digest = createHash('sha256');
 
   for (const { file, text } of texts) {
     yield;
+    digest.update(`${text.length}\n`).update(text);
     const source = new YamlSource(file, text);
     const syntax = source.syntaxProblems();
     if (syntax.length > 0) {
@@ -157,7 +180,9 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
       continue;
     }
     if (single) {
-      entries.push({ entry: parsed.data as DomainEntryInput, source, path: [] });
+      const entry = parsed.data as DomainEntryInput;
+      if (entry.overridesSources) noteOverrides(sourceOverrides, entry);
+      entries.push({ entry, source, path: [] });
       continue;
     }
     const multi = parsed.data as MultiFileInput;
@@ -174,12 +199,26 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
         service = { value: multi.service, source };
       }
     }
+    if (multi.sources) {
+      if (sources) {
+        const first = sources.source.locate(['sources']);
+        errors.push(
+          source.problem(
+            ['sources'],
+            `sources are already defined at ${sources.source.file}:${first.line}:${first.col}`,
+          ),
+        );
+      } else {
+        sources = { value: multi.sources, source };
+      }
+    }
     for (const [name, profile] of Object.entries(multi.profiles ?? {})) {
       profiles.push({ name, profile, source, path: ['profiles', name] });
     }
     const defaults = multi.defaults ?? {};
     (multi.domains ?? []).forEach((item, index) => {
       const entry = typeof item === 'string' ? { domain: item } : item;
+      if (entry.overridesSources) noteOverrides(sourceOverrides, entry);
       entries.push({
         entry: { ...defaults, ...entry },
         source,
@@ -218,8 +257,21 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
       warningsNotShown,
       dns: resolved.dns,
       ...(signer && { signer }),
+      ...(sources && {
+        sources: { list: sources.value, file: sources.source.file, baseDir: files.baseDir },
+      }),
+      profiles,
+      sourceOverrides,
+      digest: digest.digest('hex'),
     },
   };
+}
+
+function noteOverrides(names: Set<string>, entry: { domain: string; aliases?: readonly string[] }): void {
+  for (const name of [entry.domain, ...(entry.aliases ?? [])]) {
+    const normal = normalizeDomain(name);
+    if (normal !== undefined) names.add(normal);
+  }
 }
 
 /** By file and position, once each: a profile error shared by many domains is reported once. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normalizeDomain } from '../core/address';
 import { AUTH_METHODS, INCOMING_TYPES, SECURITY_MODES } from '../core/settings';
 import { usernameTemplate } from '../core/username';
+import { sourcesSchema } from './sources-schema';
 
 /**
  * The one schema of the YAML config. It is the source of the TypeScript input types, of load-time
@@ -108,6 +109,10 @@ export const profileSchema = z.strictObject(settingsFields);
 export const domainEntrySchema = z.strictObject({
   domain: hostNameSchema,
   aliases: z.array(hostNameSchema).optional().describe('Other domains answered with the same settings'),
+  overridesSources: z
+    .boolean()
+    .optional()
+    .describe('This entry wins over a row of a SQL source for the same domain (otherwise that is an error)'),
   ...settingsFields,
 });
 
@@ -179,6 +184,7 @@ export const multiFileSchema = z.strictObject({
     .array(z.union([hostNameSchema, domainEntrySchema]))
     .optional()
     .describe('Domains: a bare name takes the file defaults, an object can add its own settings'),
+  sources: sourcesSchema.optional(),
 });
 
 export type ProfileInput = z.infer<typeof profileSchema>;

@@ -6,6 +6,7 @@ import { reloadAndReport } from '../../server/reload';
 import { startServer, type ListenAddress, type RunningServer } from '../../server/start';
 import { parseTrustProxy } from '../../server/trust-proxy';
 import { watchConfigDir, type ConfigWatcher } from '../../server/watch-config';
+import { startSources } from '../../sources/serve-sources';
 import { resolveConfigDir } from '../config-dir';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
@@ -146,6 +147,9 @@ export function registerServe(program: Command, io: CliIo): void {
       const config = await loadOrExit(dir, io, { warningLimit: SERVE_WARNING_LIMIT });
       if (bundled) logger.warn({ dir }, 'no ./config and no --config: serving the bundled example config');
       const holder = ConfigHolder.fromConfig(dir, config);
+      // Sources load in the background: the server answers for the YAML domains at once, and
+      // /readyz says not ready until every source has been read.
+      const sources = await startSources(holder, { logger, env: io.env });
       const { host, port } = settings;
       let running: RunningServer;
       try {
@@ -194,6 +198,7 @@ export function registerServe(program: Command, io: CliIo): void {
         'shutting down: draining in-flight requests',
       );
       await watcher?.close();
+      await sources?.close();
       await closed;
       logger.info('stopped');
     });
