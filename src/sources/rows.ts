@@ -13,6 +13,13 @@ export type RowResult =
   { ok: true; entry: DomainEntryInput; fingerprint: string } | { ok: false; message: string };
 
 const KNOWN_KEYS = collectKeys(domainEntrySchema);
+/** Keys the other columns (or the YAML) set, which `overrides` may not. */
+const COLUMN_KEYS: Record<string, string> = {
+  domain: 'the domain column sets it',
+  aliases: 'the aliases column sets it',
+  extends: 'the profile column sets it',
+  overridesSources: 'only a YAML entry can override a source',
+};
 /** What `overrides` may set: the settings of a profile, but not what the other columns say. */
 const overridesSchema = profileSchema.omit({ extends: true });
 
@@ -70,6 +77,9 @@ export function rowToEntry(row: Readonly<Record<string, unknown>>, defaultProfil
     if (value === undefined) return { ok: false, message: 'overrides: not valid JSON' };
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       return { ok: false, message: 'overrides: expected a JSON object' };
+    const taken = Object.keys(value).find((key) => key in COLUMN_KEYS);
+    if (taken !== undefined)
+      return { ok: false, message: `overrides.${taken}: not allowed here (${COLUMN_KEYS[taken]})` };
     const checked = overridesSchema.safeParse(value, { reportInput: true });
     if (!checked.success) return { ok: false, message: issues(checked.error, ['overrides']) };
     overrides = value as Record<string, unknown>;
