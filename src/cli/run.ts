@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliExit, type CliIo } from './io';
 import { registerCheck } from './commands/check';
 import { registerDns } from './commands/dns';
+import { registerExport } from './commands/export';
 import { registerRender } from './commands/render';
 import { registerSchema } from './commands/schema';
 import { registerServe } from './commands/serve';
@@ -35,6 +36,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   registerSchema(program, io);
   registerDns(program, io);
   registerCheck(program, io, setExit);
+  registerExport(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

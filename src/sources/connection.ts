@@ -20,7 +20,7 @@ export class SourceSetupError extends Error {}
 
 export async function connectionUrl(
   source: SourceInput,
-  env: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string | undefined>>,
   baseDir: string,
 ): Promise<ConnectionUrl> {
   let url: string;

@@ -36,7 +36,7 @@ export interface RunnerOptions {
   readonly index: number;
   readonly source: SourceInput;
   readonly baseDir: string;
-  readonly env: NodeJS.ProcessEnv;
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
   /** Called after every good read whose rows differ from the last ones. */
   readonly onRows: () => void;

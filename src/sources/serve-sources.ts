@@ -9,7 +9,7 @@ import { SourceSet } from './source-set';
  */
 export async function startSources(
   holder: ConfigHolder,
-  options: { logger: Logger; env: NodeJS.ProcessEnv },
+  options: { logger: Logger; env: Readonly<Record<string, string | undefined>> },
 ): Promise<SourceSet> {
   const set = new SourceSet({
     logger: options.logger,

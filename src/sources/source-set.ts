@@ -27,7 +27,13 @@ export class SourceSet {
   private runners: { key: string; runner: SourceRunner; resolver: RowResolver }[] = [];
   private lastProblems = new Set<string>();
 
-  constructor(private readonly options: { logger: Logger; env: NodeJS.ProcessEnv; onChange: () => void }) {}
+  constructor(
+    private readonly options: {
+      logger: Logger;
+      env: Readonly<Record<string, string | undefined>>;
+      onChange: () => void;
+    },
+  ) {}
 
   /** Starts, keeps or stops runners so that they match the `sources:` of `config`. */
   async configure(config: LoadedConfig): Promise<void> {
