@@ -24,6 +24,8 @@ export async function loadWithSourcesOrExit(
     );
   }
   for (const problem of composed.problems) io.stderr.write(`${problem}\n`);
-  const { dns: _dns, ...rest } = config;
-  return { config: { ...rest, domains: composed.domains }, composed };
+  // The loader's DNS view covers the YAML domains only; the snapshot builds one for all of them.
+  const merged: LoadedConfig = { ...config, domains: composed.domains };
+  delete (merged as { dns?: unknown }).dns;
+  return { config: merged, composed };
 }
