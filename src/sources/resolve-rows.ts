@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { LoadedConfig } from '../config/load';
 import { formatProblem } from '../config/problems';
 import { resolveSteps, type DomainEntrySource } from '../config/resolve';
@@ -22,11 +21,43 @@ export interface ResolvedRows {
 
 interface Resolved {
   readonly settings: DomainSettings;
-  readonly hash: Buffer;
+  readonly hash: number;
 }
 
-/** Rows checked and resolved between two turns of the event loop. */
+/** Rows checked between two turns of the event loop. */
 const ROWS_PER_STEP = 1000;
+/** Rows given to the resolver at once. */
+const RESOLVE_BATCH = 2000;
+
+/** The row's columns as one text, cheap for the usual plain-text columns. */
+function fingerprintOf(row: Readonly<Record<string, unknown>>): string {
+  let out = '';
+  for (const column of ROW_COLUMNS) {
+    const value = row[column];
+    out +=
+      typeof value === 'string'
+        ? `\u0001${value}`
+        : value === null || value === undefined
+          ? '\u0002'
+          : `\u0003${JSON.stringify(Buffer.isBuffer(value) ? value.toString('utf8') : value)}`;
+  }
+  return out;
+}
+
+/**
+ * Two independent 32-bit FNV-1a hashes of a row's text, as one number below 2^53. Summed over the
+ * rows they give an order-independent digest without keeping a buffer per row.
+ */
+function rowHash(text: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
 
 /**
  * Turns the rows of one source into domain settings, resolved against the YAML profiles exactly
@@ -74,11 +105,11 @@ export class RowResolver {
     }
     const previous = this.cache;
     const next = new Map<string, Resolved>();
-    const kept: { settings: DomainSettings; hash: Buffer }[] = [];
+    const kept: Resolved[] = [];
     const fresh: { entry: DomainEntrySource; fingerprint: string }[] = [];
     for (const [index, row] of fetched.rows.entries()) {
       if (index % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
-      const fingerprint = JSON.stringify(ROW_COLUMNS.map((column) => row[column] ?? null));
+      const fingerprint = fingerprintOf(row);
       const cached = previous.get(fingerprint);
       if (cached && !next.has(fingerprint)) {
         next.set(fingerprint, cached);
@@ -93,27 +124,42 @@ export class RowResolver {
       }
       fresh.push({ entry: { entry: checked.entry, source: new RowSource(label), path: [] }, fingerprint });
     }
-    const byLabel = new Map(fresh.map((item) => [(item.entry.source as RowSource).label, item.fingerprint]));
-    const resolved = yield* resolveSteps({
-      profiles: config.profiles ?? [],
-      entries: fresh.map((item) => item.entry),
-      service: {},
-      warningLimit,
-    });
-    problems.push(...resolved.errors.map(formatProblem));
-    for (const settings of resolved.domains) {
-      const fingerprint = byLabel.get(settings.source?.file ?? '');
-      if (fingerprint === undefined) continue;
-      const item = { settings, hash: createHash('sha256').update(fingerprint).digest() };
-      next.set(fingerprint, item);
-      kept.push(item);
+    // In batches: besides resolving, the resolver derives a DNS view of everything it resolved
+    // in one go, which for 100,000 rows would hold the event loop for a second. Names shared
+    // between batches are caught by the merge, as between sources.
+    for (let from = 0; from < fresh.length; from += RESOLVE_BATCH) {
+      const batch = fresh.slice(from, from + RESOLVE_BATCH);
+      const byLabel = new Map(
+        batch.map((item) => [(item.entry.source as RowSource).label, item.fingerprint]),
+      );
+      const resolved = yield* resolveSteps({
+        profiles: config.profiles ?? [],
+        entries: batch.map((item) => item.entry),
+        service: {},
+        warningLimit,
+      });
+      problems.push(...resolved.errors.map(formatProblem));
+      for (const settings of resolved.domains) {
+        const fingerprint = byLabel.get(settings.source.file);
+        if (fingerprint === undefined) continue;
+        const item = { settings, hash: rowHash(fingerprint) };
+        next.set(fingerprint, item);
+        kept.push(item);
+      }
+      yield;
     }
     this.cache = next;
-    const digest = Buffer.alloc(32);
-    for (const [index, item] of kept.entries()) {
-      if (index % (ROWS_PER_STEP * 10) === 0) yield;
-      for (let i = 0; i < 32; i++) digest[i]! ^= item.hash[i]!;
+    // Sums in two halves, each exact in a double, so the digest does not depend on row order.
+    let high = 0;
+    let low = 0;
+    for (const item of kept) {
+      high = (high + Math.floor(item.hash / 0x200000)) % 0x100000000;
+      low = (low + (item.hash % 0x200000)) % 0x200000;
     }
-    return { domains: kept.map((item) => item.settings), problems, digest: digest.toString('hex') };
+    return {
+      domains: kept.map((item) => item.settings),
+      problems,
+      digest: `${kept.length}-${high.toString(16)}-${low.toString(16)}`,
+    };
   }
 }

@@ -9,8 +9,7 @@ import { formatPath } from '../config/problems';
 
 export const ROW_COLUMNS = ['domain', 'profile', 'aliases', 'username', 'overrides'] as const;
 
-export type RowResult =
-  { ok: true; entry: DomainEntryInput; fingerprint: string } | { ok: false; message: string };
+export type RowResult = { ok: true; entry: DomainEntryInput } | { ok: false; message: string };
 
 const KNOWN_KEYS = collectKeys(domainEntrySchema);
 /** Keys the other columns (or the YAML) set, which `overrides` may not. */
@@ -92,9 +91,14 @@ export function rowToEntry(row: Readonly<Record<string, unknown>>, defaultProfil
     ...(username !== undefined && { username }),
     ...overrides,
   };
-  const parsed = domainEntrySchema.safeParse(entry, { reportInput: true });
-  if (!parsed.success) return { ok: false, message: issues(parsed.error, []) };
-  return { ok: true, entry: parsed.data, fingerprint: JSON.stringify(entry) };
+  // Parsed without the input in issues first: reporting it costs on every row, and is needed
+  // only to explain a bad one.
+  const parsed = domainEntrySchema.safeParse(entry);
+  if (!parsed.success) {
+    const explained = domainEntrySchema.safeParse(entry, { reportInput: true });
+    return { ok: false, message: issues(explained.success ? parsed.error : explained.error, []) };
+  }
+  return { ok: true, entry: parsed.data };
 }
 
 /** Columns the query returned that mean nothing here (most likely a misspelt alias). */
