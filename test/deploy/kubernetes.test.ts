@@ -163,7 +163,7 @@ describeWithTools(
       expect(loaded.config.sources?.list).toEqual([
         expect.objectContaining({
           type: 'postgresql',
-          url: '\${MAIL_AUTOCONF_DB_URL}',
+          url: '${MAIL_AUTOCONF_DB_URL}',
           notify: 'mail_autoconf',
         }),
       ]);
