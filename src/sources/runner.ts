@@ -65,7 +65,11 @@ export class SourceRunner {
   private lastAttempt: Date | undefined;
   private lastError: string | undefined;
   private listening: boolean | undefined;
-  private served = { domains: 0, rowErrors: 0 };
+  private served: { rows: FetchedRows | undefined; domains: number; rowErrors: number } = {
+    rows: undefined,
+    domains: 0,
+    rowErrors: 0,
+  };
 
   constructor(private readonly options: RunnerOptions) {
     this.label = `sources[${options.index}]`;
@@ -107,9 +111,9 @@ export class SourceRunner {
     return this.reading;
   }
 
-  /** Counts from the last merge, for the status. */
-  noteServed(domains: number, rowErrors: number): void {
-    this.served = { domains, rowErrors };
+  /** What the last merge served of which read, for the status. */
+  noteServed(rows: FetchedRows | undefined, domains: number, rowErrors: number): void {
+    this.served = { rows, domains, rowErrors };
   }
 
   status(): SourceStatus {
@@ -118,7 +122,9 @@ export class SourceRunner {
       label: this.label,
       type: this.options.source.type,
       target: this.connection?.shown,
-      state: this.state,
+      // Read but not yet in the served snapshot: still starting, so /readyz does not say ready
+      // before the rows are answered.
+      state: this.state === 'ok' && this.served.rows === undefined ? 'starting' : this.state,
       rows: this.rowsRead?.rows.length ?? 0,
       domains: this.served.domains,
       rowErrors: this.served.rowErrors,

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load';
 import type { DomainSettings } from '../core/settings';
 import { mergeSourceDomains } from './merge';
-import { RowResolver, type ResolvedRows } from './resolve-rows';
+import { RowResolver, type FetchedRows, type ResolvedRows } from './resolve-rows';
 import { SourceRunner, type SourceStatus } from './runner';
 import { configVersion } from './version';
 
@@ -66,7 +66,12 @@ export class SourceSet {
 
   /** Every source's last good rows, resolved against `config`, merged behind the YAML domains. */
   async compose(config: LoadedConfig): Promise<ComposedDomains> {
-    const perSource: { label: string; resolved: ResolvedRows; runner: SourceRunner }[] = [];
+    const perSource: {
+      label: string;
+      resolved: ResolvedRows;
+      runner: SourceRunner;
+      fetched?: FetchedRows;
+    }[] = [];
     for (const { runner, resolver } of this.runners) {
       const fetched = runner.rows();
       if (!fetched) {
@@ -83,16 +88,16 @@ export class SourceSet {
         await new Promise<void>((resolve) => setImmediate(resolve));
         step = steps.next();
       }
-      perSource.push({ label: resolver.label, resolved: step.value, runner });
+      perSource.push({ label: resolver.label, resolved: step.value, runner, fetched });
     }
     const merged = await mergeSourceDomains(
       config,
       perSource.map(({ label, resolved }) => ({ label, domains: resolved.domains })),
     );
     const problems: string[] = [];
-    perSource.forEach(({ resolved, runner }, index) => {
+    perSource.forEach(({ resolved, runner, fetched }, index) => {
       const sourceProblems = [...resolved.problems, ...(merged.problems[index] ?? [])];
-      runner.noteServed(merged.accepted[index] ?? 0, sourceProblems.length);
+      runner.noteServed(fetched, merged.accepted[index] ?? 0, sourceProblems.length);
       problems.push(...sourceProblems);
     });
     this.logProblems(problems);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createConnection } from 'mysql2/promise';
@@ -73,11 +73,28 @@ export class TestPostgres {
   private constructor(
     readonly dir: { path: string; remove: () => void },
     readonly port: number,
+    private readonly settings: readonly string[],
   ) {}
 
-  static async create(): Promise<TestPostgres> {
+  /**
+   * With `tls`, the server offers TLS with that certificate and key (PEM text) and refuses
+   * connections over TCP without it.
+   */
+  static async create(options: { tls?: { certificate: string; key: string } } = {}): Promise<TestPostgres> {
     const dir = ownedTempDir('pg');
-    const db = new TestPostgres(dir, await freePort());
+    const settings: string[] = [];
+    if (options.tls) {
+      const cert = join(dir.path, 'server.pem');
+      const key = join(dir.path, 'server.key');
+      writeFileSync(cert, options.tls.certificate);
+      writeFileSync(key, options.tls.key, { mode: 0o600 });
+      if (asRoot) {
+        chownSync(cert, NOBODY.uid, NOBODY.gid);
+        chownSync(key, NOBODY.uid, NOBODY.gid);
+      }
+      settings.push('-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`);
+    }
+    const db = new TestPostgres(dir, await freePort(), settings);
     // Local socket connections (the tests' admin) are trusted; TCP needs the password.
     run(pgBin('initdb'), [
       '-D',
@@ -91,6 +108,11 @@ export class TestPostgres {
       'UTF8',
       '--locale=C',
     ]);
+    if (options.tls) {
+      // TCP only with TLS: a client that does not encrypt is refused.
+      const hba = join(db.dataDir, 'pg_hba.conf');
+      writeFileSync(hba, `hostnossl all all 0.0.0.0/0 reject\n${readFileSync(hba, 'utf8')}`);
+    }
     await db.start();
     await db.admin(async (client) => {
       await client.query(`CREATE ROLE ${DB_USER} LOGIN PASSWORD '${DB_PASSWORD}'`);
@@ -116,7 +138,17 @@ export class TestPostgres {
     if (this.child) return;
     const child = spawn(
       pgBin('postgres'),
-      ['-D', this.dataDir, '-p', String(this.port), '-k', this.dir.path, '-c', 'listen_addresses=127.0.0.1'],
+      [
+        '-D',
+        this.dataDir,
+        '-p',
+        String(this.port),
+        '-k',
+        this.dir.path,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        ...this.settings,
+      ],
       { ...(asRoot && NOBODY), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));

@@ -315,6 +315,42 @@ test('a database unreachable at start: the server starts with the YAML domains, 
   expectNoPassword(server);
 }, 60_000);
 
+test('a YAML reload re-resolves the rows against the new profiles, and a source added by a reload starts', async () => {
+  const server = start();
+  const url = await server.url();
+  await ready(url);
+  const before = (await request(url).get('/readyz')).body as { version: string };
+  writeFileSync(
+    join(dir, 'service.yaml'),
+    SERVICE.replace('imap.hosting.example', 'imap.new-hosting.example').replace(
+      '  - name: instant',
+      `  - name: extra
+    type: postgresql
+    url: \${MAIL_AUTOCONF_DB_URL}
+    query: SELECT 'extra.example' AS domain
+    profile: hosting-eu
+  - name: instant`,
+    ),
+  );
+  const mark = server.lines.length;
+  server.signal('SIGHUP');
+  await server.waitFor((line) => line.msg === 'config reloaded', mark);
+  await eventually(
+    'the new profile and the new source',
+    async () => {
+      const [shop, extra] = await Promise.all([
+        autoconfig(url, 'alice@shop.example'),
+        autoconfig(url, 'x@extra.example'),
+      ]);
+      return shop.text.includes('imap.new-hosting.example') && extra.status === 200 ? true : undefined;
+    },
+    5_000,
+  );
+  const after = await ready(url);
+  expect(after.version).not.toBe(before.version);
+  expect((after.sources as { name: string }[]).map((s) => s.name)).toEqual(['panel', 'extra', 'instant']);
+}, 30_000);
+
 test('a wrong password is reported without the password', async () => {
   const wrong = db.url.replace(DB_PASSWORD, 'not-the-password-xyz');
   const server = start({ MAIL_AUTOCONF_DB_URL: wrong });
