@@ -157,6 +157,20 @@ export const sourceSchema = z
 export const sourcesSchema = z
   .array(sourceSchema)
   .min(1)
+  .superRefine((sources, ctx) => {
+    const seen = new Map<string, number>();
+    sources.forEach((source, index) => {
+      if (source.name === undefined) return;
+      const first = seen.get(source.name);
+      if (first === undefined) seen.set(source.name, index);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `the name ${source.name} is already used by sources[${first}]`,
+        });
+    });
+  })
   .describe('SQL databases whose rows add domains (see the README, "Domains from a database")');
 
 export type SourceInput = z.output<typeof sourceSchema>;

@@ -25,7 +25,9 @@ export async function mergeSourceDomains(
   sources: readonly { label: string; domains: readonly DomainSettings[] }[],
 ): Promise<MergedDomains> {
   const owners = new Map<string, DomainSettings>();
-  for (const settings of config.domains) {
+  for (const [index, settings] of config.domains.entries()) {
+    if (index % NAMES_PER_STEP === NAMES_PER_STEP - 1)
+      await new Promise<void>((resolve) => setImmediate(resolve));
     owners.set(settings.domain, settings);
     for (const alias of settings.aliases) owners.set(alias, settings);
   }

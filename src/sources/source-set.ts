@@ -66,6 +66,9 @@ export class SourceSet {
 
   /** Every source's last good rows, resolved against `config`, merged behind the YAML domains. */
   async compose(config: LoadedConfig): Promise<ComposedDomains> {
+    // Without sources the YAML domains are served as they are, at no cost.
+    if (this.runners.length === 0)
+      return { domains: config.domains, version: configVersion(config), problems: [] };
     const perSource: {
       label: string;
       resolved: ResolvedRows;

@@ -47,6 +47,14 @@ describe('sources: in the config', () => {
     ).toEqual([expect.stringContaining('sources[0].url: holds a password')]);
   });
 
+  it('wants source names to be unique (they label the metrics)', () => {
+    expect(
+      errors(
+        '  - { name: a, type: mysql, urlFile: x, query: SELECT 1 }\n  - { name: a, type: mysql, urlFile: y, query: SELECT 1 }\n',
+      ),
+    ).toEqual([expect.stringMatching(/sources\[1\]\.name: the name a is already used by sources\[0\]/)]);
+  });
+
   it('accepts a URL without a password (peer or certificate authentication)', () => {
     expect(
       errors('  - { type: postgresql, url: "postgresql://panel@db.example/panel", query: SELECT 1 }\n'),
