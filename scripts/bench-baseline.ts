@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withUsage } from './script-args';
 
 /**
  * The yardstick of the benchmark: bare `node:http` answering every request with one precomputed
@@ -9,9 +10,11 @@ import type { AddressInfo } from 'node:net';
  *
  * Usage: bench-baseline BODY_FILE PORT — prints the port it listens on.
  */
-const [bodyFile, port = '0'] = process.argv.slice(2);
+const USAGE =
+  'usage: bench-baseline BODY_FILE [PORT]\n\nAnswers every request with BODY_FILE; prints the port it listens on.';
+const [bodyFile, port = '0'] = withUsage(USAGE, (args) => args);
 if (!bodyFile) {
-  process.stderr.write('usage: bench-baseline BODY_FILE [PORT]\n');
+  process.stderr.write(`${USAGE}\n`);
   process.exit(2);
 }
 const body = readFileSync(bodyFile);

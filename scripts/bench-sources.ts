@@ -131,7 +131,7 @@ export async function sourceBench(options: SourceBenchOptions) {
   try {
     for (let i = 0; ; i++) {
       try {
-        await admin(async () => undefined);
+        await admin(() => Promise.resolve());
         break;
       } catch (error) {
         if (i > 200) throw error;

@@ -267,7 +267,10 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
   };
 }
 
-function noteOverrides(names: Set<string>, entry: { domain: string; aliases?: readonly string[] }): void {
+function noteOverrides(
+  names: Set<string>,
+  entry: { domain: string; aliases?: readonly string[] | undefined },
+): void {
   for (const name of [entry.domain, ...(entry.aliases ?? [])]) {
     const normal = normalizeDomain(name);
     if (normal !== undefined) names.add(normal);

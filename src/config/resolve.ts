@@ -59,22 +59,14 @@ type Resolved = {
   dns: DnsContext;
 };
 
-/**
- * Applies profiles (`extends`) to every domain entry, normalises names, fills defaults and checks
- * rules that span entries or files (duplicates, unknown profiles, cycles).
- */
-export function resolveConfig(input: ResolveInput): Resolved {
-  const steps = resolveSteps(input);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
 /** Domains resolved between two pauses of {@link resolveSteps}: a few milliseconds of work. */
 const DOMAINS_PER_STEP = 2000;
 
-/** {@link resolveConfig} as a generator that pauses every {@link DOMAINS_PER_STEP} domains. */
+/**
+ * Applies profiles (`extends`) to every domain entry, normalises names, fills defaults and checks
+ * rules that span entries or files (duplicates, unknown profiles, cycles). A generator that pauses
+ * every {@link DOMAINS_PER_STEP} domains, so a large load gives the event loop turns.
+ */
 export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
@@ -168,12 +160,11 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
     const domainAuth = toAuthList(merged.auth) ?? DEFAULT_AUTH;
     const servers = (inputs: readonly ServerInput[], type: ServerType | 'incoming') =>
       sharedServers(inputs, type, domainUsername, domainAuth);
-    const dav = (input: typeof merged.caldav): DavSettings | undefined =>
-      input && {
-        url: input.url,
-        username: template(input.username ?? domainUsername),
-        auth: input.auth ?? 'http-basic',
-      };
+    const dav = (input: NonNullable<typeof merged.caldav>): DavSettings => ({
+      url: input.url,
+      username: template(input.username ?? domainUsername),
+      auth: input.auth ?? 'http-basic',
+    });
 
     const name = merged.provider?.name ?? domain;
     const settings: DomainSettings = {
@@ -259,7 +250,7 @@ function sharedServers(
   domainAuth: readonly AuthMethod[],
 ): readonly ServerSettings[] {
   let byPolicy = serverListCache.get(inputs);
-  if (!byPolicy) serverListCache.set(inputs, (byPolicy = new Map()));
+  if (!byPolicy) serverListCache.set(inputs, (byPolicy = new Map<string, readonly ServerSettings[]>()));
   const key = `${type}\n${domainUsername}\n${domainAuth.join(',')}`;
   let list = byPolicy.get(key);
   if (!list) {

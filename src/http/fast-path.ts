@@ -42,7 +42,8 @@ const SIMPLE_ADDRESS_QUERY = /^emailaddress=(?:[A-Za-z0-9._-]|@|%40)+$/;
  * produce the answer, written with the same headers (helmet's, taken from helmet itself at start),
  * so the bytes are those the Express app sends. Everything unusual (other methods and paths, odd
  * queries, bodies that are chunked, compressed, empty or too large, answers that are client errors)
- * is declined and left to Express, which stays the one place for error handling.
+ * is declined and left to Express. Two error answers are written here as well, with the bytes
+ * Express would send: POX error documents (HTTP 200) and the plain 500 after an unexpected error.
  */
 export function createFastPath(deps: FastPathDeps): FastPath {
   const security = securityHeaders();

@@ -125,7 +125,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           observe,
           onError: (error) => logger.error({ err: error }, 'unhandled error while answering a request'),
         });
-  const handler: RequestListener = fast ? (req, res) => fast(req, res) || app(req, res) : app;
+  const handler: RequestListener = fast
+    ? (req, res) => {
+        if (!fast(req, res)) void app(req, res);
+      }
+    : app;
   const main = await listen(handler, options, timeouts);
   let ops: Awaited<ReturnType<typeof listen>> | undefined;
   if (options.metricsListen) {

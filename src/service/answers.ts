@@ -19,9 +19,24 @@ export interface Answer {
   readonly meta: AnswerMeta;
 }
 
+/** The endpoint an answer belongs to: a metrics label, so a fixed set. */
+export type AnswerProtocol =
+  | 'autoconfig'
+  | 'autodiscover'
+  | 'mobilesync'
+  | 'autodiscover-json'
+  | 'mobileconfig'
+  | 'mobileconfig-qr'
+  | 'settings-page'
+  | 'tls-ask';
+
+/** How an answer went: a metrics label, so a fixed set. */
+export type AnswerOutcome =
+  'ok' | 'unknown-domain' | 'bad-request' | 'redirect' | 'unsupported' | 'error' | 'form' | 'asset';
+
 export interface AnswerMeta {
-  readonly protocol: 'autoconfig' | 'autodiscover' | 'mobilesync' | string;
-  readonly outcome: 'ok' | 'unknown-domain' | 'bad-request' | 'redirect' | 'unsupported' | string;
+  readonly protocol: AnswerProtocol;
+  readonly outcome: AnswerOutcome;
   /** The served domain the answer was for, when there is one. */
   readonly domain?: string;
   /**
@@ -71,7 +86,7 @@ export function answerAutoconfig(
   snapshot: Snapshot,
   request: { emailaddress: unknown; host: string | undefined },
 ): Answer {
-  const meta = { protocol: 'autoconfig' };
+  const meta = { protocol: 'autoconfig' } as const;
   let domain: string | undefined;
   let localPart: string | undefined;
   if (request.emailaddress !== undefined) {
@@ -128,7 +143,12 @@ export function answerAutodiscoverPost(
   snapshot: Snapshot,
   request: { body: Buffer | string; now: Date },
 ): Answer {
-  const error = (code: PoxErrorCode, schema: 'outlook' | 'mobilesync', outcome: string, domain?: string) =>
+  const error = (
+    code: PoxErrorCode,
+    schema: 'outlook' | 'mobilesync',
+    outcome: AnswerOutcome,
+    domain?: string,
+  ) =>
     answer(
       200,
       AUTODISCOVER_CONTENT_TYPE,

@@ -2,7 +2,7 @@ import { parseEmailAddress, type EmailAddress } from '../core/address';
 import { MOBILECONFIG_CONTENT_TYPE, profileLink } from '../protocols/apple';
 import { fillPrepared } from '../protocols/prepared-text';
 import { renderQrSvg, SVG_CONTENT_TYPE } from '../protocols/qr';
-import { answer, MESSAGES, NO_STORE, TEXT, type Answer } from './answers';
+import { answer, MESSAGES, NO_STORE, TEXT, type Answer, type AnswerProtocol } from './answers';
 import type { PreparedDomain, Snapshot } from './snapshot';
 
 export const MOBILECONFIG_PATH = '/mobileconfig';
@@ -13,7 +13,7 @@ export const MOBILECONFIG_QR_PATH = '/mobileconfig/qr.svg';
 type Lookup = { ok: true; address: EmailAddress; prepared: PreparedDomain } | { ok: false; answer: Answer };
 
 /** Both Apple endpoints need one valid address of a served domain; anything else is refused alike. */
-function lookup(snapshot: Snapshot, emailaddress: unknown, protocol: string): Lookup {
+function lookup(snapshot: Snapshot, emailaddress: unknown, protocol: AnswerProtocol): Lookup {
   const parsed = typeof emailaddress === 'string' ? parseEmailAddress(emailaddress) : undefined;
   if (!parsed?.ok) {
     return {

@@ -4,7 +4,7 @@ import {
   canonicalProtocol,
   renderJsonError,
 } from '../protocols/autodiscover-json';
-import { answer, NO_STORE, type Answer } from './answers';
+import { answer, NO_STORE, type Answer, type AnswerOutcome } from './answers';
 import type { Snapshot } from './snapshot';
 
 export const AUTODISCOVER_JSON_PATH = '/autodiscover/autodiscover.json';
@@ -26,8 +26,8 @@ export function answerAutodiscoverJson(
   snapshot: Snapshot,
   request: { address: unknown; protocol: unknown },
 ): Answer {
-  const meta = { protocol: 'autodiscover-json' };
-  const error = (body: string, outcome: string, domain?: string) =>
+  const meta = { protocol: 'autodiscover-json' } as const;
+  const error = (body: string, outcome: AnswerOutcome, domain?: string) =>
     answer(
       400,
       AUTODISCOVER_JSON_CONTENT_TYPE,

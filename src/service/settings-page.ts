@@ -3,7 +3,7 @@ import { findAsset, pageAssets, type PageAssets } from '../pages/assets';
 import { chooseLanguage } from '../pages/i18n';
 import { renderPage } from '../pages/render';
 import { settingsPageView, type PageView } from '../pages/view-model';
-import type { Answer } from './answers';
+import type { Answer, AnswerOutcome } from './answers';
 import { domainFromHost, hostName } from './host';
 import type { Snapshot } from './snapshot';
 
@@ -23,7 +23,7 @@ function htmlAnswer(
   status: number,
   view: PageView,
   assets: PageAssets,
-  outcome: string,
+  outcome: AnswerOutcome,
   domain?: string,
 ): Answer {
   const body = Buffer.from(renderPage(view, assets), 'utf8');

@@ -149,7 +149,8 @@ export class Snapshot {
 
   private outlookFor(settings: DomainSettings): PreparedText {
     let byOutgoing = this.outlook.get(settings.incoming);
-    if (!byOutgoing) this.outlook.set(settings.incoming, (byOutgoing = new Map()));
+    if (!byOutgoing)
+      this.outlook.set(settings.incoming, (byOutgoing = new Map<readonly ServerSettings[], PreparedText>()));
     let text = byOutgoing.get(settings.outgoing);
     if (!text) byOutgoing.set(settings.outgoing, (text = prepareOutlookResponse(settings)));
     return text;

@@ -45,7 +45,7 @@ function aliasList(value: unknown): string[] | undefined | false {
     return aliasList(value.toString('utf8'));
   }
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) return false;
-  return list.length === 0 ? undefined : (list as string[]);
+  return list.length === 0 ? undefined : list;
 }
 
 function safeJson(text: string): unknown {

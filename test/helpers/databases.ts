@@ -156,7 +156,7 @@ export class TestPostgres {
     await waitUntil(`postgres (log: ${this.log})`, async () => {
       if (child.exitCode !== null) throw new Error(`postgres exited: ${this.log}`);
       try {
-        await this.admin(async () => undefined);
+        await this.admin(() => Promise.resolve());
         this.child = child;
         return true;
       } catch {
@@ -186,7 +186,7 @@ export class TestPostgres {
   sql(text: string, values: unknown[] = []): Promise<unknown> {
     return this.admin(async (client) => {
       await client.query(`SET ROLE ${DB_USER}`);
-      return (await client.query(text, values)).rows;
+      return (await client.query(text, values)).rows as unknown;
     }, 'panel');
   }
 

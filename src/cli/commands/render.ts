@@ -6,6 +6,7 @@ import { answerAutodiscoverJson } from '../../service/autodiscover-json-answers'
 import { Snapshot } from '../../service/snapshot';
 import { poxRequest } from '../../protocols/pox-client-request';
 import { resolveConfigDir } from '../config-dir';
+import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 import { loadWithSourcesOrExit } from '../load-with-sources';
 
@@ -24,33 +25,42 @@ export const RENDER_FORMATS: Record<string, (snapshot: Snapshot, address: string
     answerMobileconfig(snapshot, { emailaddress: address, now: new Date() }),
 };
 
+/** Bodies that are text: printed with a final newline unless --raw asks for the exact bytes. */
+const TEXT_TYPE = /^(text\/|application\/(json|xml)\b)/;
+
 export function registerRender(program: Command, io: CliIo): void {
   program
     .command('render')
-    .description('print exactly the body the server would send a client for an address')
+    .description(
+      'print the body the server would send a client for an address (exit 0 whenever it answers, ' +
+        'also with an error document such as "unsupported"; the answer\'s status goes to stderr)',
+    )
     .argument('<email>', 'the address a user would type')
     .addOption(
       new Option('--format <format>', 'answer to render')
         .choices(Object.keys(RENDER_FORMATS))
         .default('autoconfig'),
     )
+    .option('--raw', 'the exact bytes of the body, without the final newline added to text answers')
     .option('--config <dir>', 'config directory (default: $MAIL_AUTOCONF_CONFIG or ./config)')
-    .action(async (email: string, options: { format: string; config?: string }) => {
+    .action(async (email: string, options: { format: string; raw?: boolean; config?: string }) => {
       const parsed = parseEmailAddress(email);
-      if (!parsed.ok) throw new CliExit(2, `not a valid email address: ${parsed.reason}`);
+      if (!parsed.ok) throw new CliExit(EXIT.usage, `not a valid email address: ${parsed.reason}`);
       const { dir } = resolveConfigDir(options.config, io);
       const { config } = await loadWithSourcesOrExit(dir, io, { quietWarnings: true });
       const snapshot = new Snapshot(config);
       if (!snapshot.settings(parsed.value.domain)) {
-        throw new CliExit(1, `${parsed.value.domain} is not in the config at ${dir}`);
+        throw new CliExit(EXIT.usage, `${parsed.value.domain} is not in the config at ${dir}`);
       }
       const render = RENDER_FORMATS[options.format] as (typeof RENDER_FORMATS)[string];
       const answer = render(snapshot, email);
       io.stdout.write(answer.body);
+      const text = TEXT_TYPE.test(answer.headers['Content-Type'] ?? '');
+      if (text && !options.raw && answer.body.at(-1) !== 0x0a) io.stdout.write('\n');
+      // Rendering an error document is a correct answer, not a failure of the command: say which.
       if (answer.meta.outcome !== 'ok') {
-        throw new CliExit(
-          1,
-          `the server would answer this with "${answer.meta.outcome}" (HTTP ${answer.status})`,
+        io.stderr.write(
+          `mail-autoconf: note: the server answers this with "${answer.meta.outcome}" (HTTP ${answer.status})\n`,
         );
       }
     });

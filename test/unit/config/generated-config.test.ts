@@ -1,14 +1,14 @@
-import { loadConfigTexts, loadConfigTextsInSlices, type LoadedConfig } from '../../src/config/load';
-import { answerAutoconfig, answerAutodiscoverPost } from '../../src/service/answers';
-import { Snapshot } from '../../src/service/snapshot';
+import { loadConfigTexts, loadConfigTextsInSlices, type LoadedConfig } from '../../../src/config/load';
+import { answerAutoconfig, answerAutodiscoverPost } from '../../../src/service/answers';
+import { Snapshot } from '../../../src/service/snapshot';
 import {
   aliasName,
   domainName,
   generateConfig,
   OVERRIDE_EVERY,
   profileOf,
-} from '../../scripts/generate-config';
-import { FIXED_NOW, poxBody } from '../helpers/example';
+} from '../../../scripts/generate-config';
+import { FIXED_NOW, poxBody } from '../../helpers/example';
 
 const DOMAINS = 4000;
 let config: LoadedConfig;
