@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../config/load';
 import { composeOnce, type ComposedOnce } from '../sources/compose-once';
+import { EXIT } from './exit-codes';
 import { CliExit, type CliIo } from './io';
 import { loadOrExit } from './load-or-exit';
 
@@ -19,7 +20,7 @@ export async function loadWithSourcesOrExit(
   for (const failure of composed.failures) io.stderr.write(`${failure}\n`);
   if (composed.failures.length > 0) {
     throw new CliExit(
-      1,
+      EXIT.failed,
       `${composed.failures.length} source${composed.failures.length === 1 ? '' : 's'} could not be read`,
     );
   }

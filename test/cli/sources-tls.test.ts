@@ -102,7 +102,8 @@ afterAll(async () => {
 async function validateWith(tls: string) {
   writeFileSync(
     join(config.path, 'service.yaml'),
-    `profiles:
+    `service: { publicHost: autoconfig.h.example }
+profiles:
   p: { incoming: [{ type: imap, host: imap.h.example, security: tls }], outgoing: [{ host: smtp.h.example, security: tls }] }
 sources:
   - type: postgresql

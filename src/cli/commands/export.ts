@@ -4,6 +4,7 @@ import { autoconfigFiles, SNIPPET_DIR, writeStaticTree, type StaticFile } from '
 import { caddySnippet, nginxHeaders, nginxSnippet } from '../../export/web-server-snippets';
 import { Snapshot } from '../../service/snapshot';
 import { resolveConfigDir } from '../config-dir';
+import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 import { loadWithSourcesOrExit } from '../load-with-sources';
 
@@ -26,7 +27,7 @@ export function registerExport(program: Command, io: CliIo): void {
     )
     .option('--config <dir>', 'config directory (default: $MAIL_AUTOCONF_CONFIG or ./config)')
     .action(async (options: { static?: string; config?: string }) => {
-      if (options.static === undefined) throw new CliExit(2, 'give --static DIR');
+      if (options.static === undefined) throw new CliExit(EXIT.usage, 'give --static DIR');
       const { dir } = resolveConfigDir(options.config, io);
       const { config } = await loadWithSourcesOrExit(dir, io, { quietWarnings: true });
       const target = resolve(io.cwd, options.static);
