@@ -51,6 +51,8 @@ export class SourceRunner {
   readonly name: string;
   private rowsRead: FetchedRows | undefined;
   private connection: ConnectionUrl | undefined;
+  /** The last URL read, kept for messages after a failure has dropped the connection. */
+  private lastUrl: ConnectionUrl | undefined;
   private database: SqlDatabase | undefined;
   private stopListening: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -121,7 +123,7 @@ export class SourceRunner {
       name: this.name,
       label: this.label,
       type: this.options.source.type,
-      target: this.connection?.shown,
+      target: this.lastUrl?.shown,
       // Read but not yet in the served snapshot: still starting, so /readyz does not say ready
       // before the rows are answered.
       state: this.state === 'ok' && this.served.rows === undefined ? 'starting' : this.state,
@@ -157,6 +159,7 @@ export class SourceRunner {
 
   private async open(): Promise<SqlDatabase> {
     this.connection ??= await connectionUrl(this.options.source, this.options.env, this.options.baseDir);
+    this.lastUrl = this.connection;
     this.database ??= await openDatabase(this.options.source, this.connection.url, this.options.baseDir);
     return this.database;
   }
@@ -171,7 +174,7 @@ export class SourceRunner {
       this.rowsRead = fetched;
       if (this.state !== 'ok' || this.failures > 0) {
         this.options.logger.info(
-          { source: this.name, rows: fetched.rows.length, target: this.connection?.shown },
+          { source: this.name, rows: fetched.rows.length, target: this.lastUrl?.shown },
           this.state === 'starting' ? 'source loaded' : 'source recovered',
         );
       }
@@ -183,7 +186,13 @@ export class SourceRunner {
     } catch (error) {
       if (this.stopped) return;
       this.failures++;
-      const message = describeError(error, this.connection?.secrets ?? []);
+      const message = describeError(error, this.lastUrl?.secrets ?? []);
+      // The next attempt reads the URL again and opens new connections: a rotated password (a
+      // Secret file updated in place) takes effect without a restart.
+      const database = this.database;
+      this.database = undefined;
+      this.connection = undefined;
+      void database?.close();
       this.lastError = message;
       this.state = this.rowsRead ? 'failing' : 'starting';
       // Logged on the first failure and then at growing intervals, not on every retry.
@@ -191,7 +200,7 @@ export class SourceRunner {
         this.options.logger.error(
           {
             source: this.name,
-            target: this.connection?.shown,
+            target: this.lastUrl?.shown,
             failures: this.failures,
             servingRows: this.rowsRead?.rows.length ?? 0,
           },
@@ -219,7 +228,7 @@ export class SourceRunner {
           if (this.stopped) return;
           this.options.logger.warn(
             { source: this.name, channel },
-            `source stopped listening: ${describeError(error, this.connection?.secrets ?? [])}`,
+            `source stopped listening: ${describeError(error, this.lastUrl?.secrets ?? [])}`,
           );
           this.retryListen();
         },

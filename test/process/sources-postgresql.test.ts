@@ -351,13 +351,25 @@ test('a YAML reload re-resolves the rows against the new profiles, and a source 
   expect((after.sources as { name: string }[]).map((s) => s.name)).toEqual(['panel', 'extra', 'instant']);
 }, 30_000);
 
-test('a wrong password is reported without the password', async () => {
+test('a wrong password is reported without the password, and a rotated one is picked up from urlFile', async () => {
+  // The DSN in a file, as a mounted Secret holds it; the panel's password was just rotated.
   const wrong = db.url.replace(DB_PASSWORD, 'not-the-password-xyz');
-  const server = start({ MAIL_AUTOCONF_DB_URL: wrong });
+  writeFileSync(join(dir, 'db-url'), `${wrong}\n`);
+  writeFileSync(
+    join(dir, 'service.yaml'),
+    SERVICE.replaceAll('url: ${MAIL_AUTOCONF_DB_URL}', 'urlFile: db-url'),
+  );
+  const server = start({});
   const url = await server.url();
   const line = await server.waitFor((l) => String(l.msg).startsWith('source read failed'));
   expect(String(line.msg)).toContain('password authentication failed for user "autoconf"');
   const res = await request(url).get('/readyz').expect(503);
   expect(JSON.stringify(res.body)).not.toContain('not-the-password-xyz');
+
+  // The Secret is updated in place: the next retry reads the file again, without a restart.
+  writeFileSync(join(dir, 'db-url'), `${db.url}\n`);
+  await ready(url);
+  await autoconfig(url, 'alice@shop.example').expect(200);
   expect(server.stdout + server.stderr).not.toContain('not-the-password-xyz');
+  expectNoPassword(server);
 }, 30_000);
