@@ -40,6 +40,11 @@ export interface RunnerOptions {
   readonly logger: Logger;
   /** Called after every good read whose rows differ from the last ones. */
   readonly onRows: () => void;
+  /**
+   * Rows to serve until the first read: those of the runner this one replaces (its entry was
+   * edited in a reload), so its domains do not vanish for the time of a query.
+   */
+  readonly initialRows?: FetchedRows | undefined;
 }
 
 /**
@@ -76,6 +81,7 @@ export class SourceRunner {
   constructor(private readonly options: RunnerOptions) {
     this.label = `sources[${options.index}]`;
     this.name = options.source.name ?? this.label;
+    this.rowsRead = options.initialRows;
     if (options.source.notify !== undefined) this.listening = false;
   }
 

@@ -40,6 +40,13 @@ export class SourceSet {
     const list = config.sources?.list ?? [];
     const next: typeof this.runners = [];
     const old = new Map(this.runners.map((item) => [item.key, item]));
+    // The runner an edited entry replaces: the one of the same name, or of the same place if unnamed.
+    const replaced = (index: number, name: string | undefined) =>
+      this.runners.find((item) =>
+        name !== undefined
+          ? item.runner.source.name === name
+          : item.runner.source.name === undefined && item.runner.label === `sources[${index}]`,
+      );
     for (const [index, source] of list.entries()) {
       const key = JSON.stringify([index, source, config.sources?.baseDir]);
       const kept = old.get(key);
@@ -55,6 +62,7 @@ export class SourceSet {
         env: this.options.env,
         logger: this.options.logger,
         onRows: this.options.onChange,
+        initialRows: replaced(index, source.name)?.runner.rows(),
       });
       const label = source.name ? `${runner.label} (${source.name})` : runner.label;
       next.push({ key, runner, resolver: new RowResolver(label, source.profile) });
