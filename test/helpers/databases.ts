@@ -36,10 +36,12 @@ function ownedTempDir(prefix: string): { path: string; remove: () => void } {
   return dir;
 }
 
-function run(command: string, args: string[]): void {
+function run(command: string, args: string[], debianPackage: string): void {
   const result = spawnSync(command, args, { ...(asRoot && NOBODY), encoding: 'utf8' });
   if (result.error) {
-    throw new Error(`${command} could not run (${result.error.message}): run \`npm run test:tools\``);
+    throw new Error(
+      `${command} could not run (${result.error.message}): install the Debian package ${debianPackage} (\`npm run test:tools\`)`,
+    );
   }
   if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}${result.stdout}`);
 }
@@ -96,18 +98,22 @@ export class TestPostgres {
     }
     const db = new TestPostgres(dir, await freePort(), settings);
     // Local socket connections (the tests' admin) are trusted; TCP needs the password.
-    run(pgBin('initdb'), [
-      '-D',
-      db.dataDir,
-      '-U',
-      'postgres',
-      '--auth-local=trust',
-      '--auth-host=scram-sha-256',
-      '--no-sync',
-      '-E',
-      'UTF8',
-      '--locale=C',
-    ]);
+    run(
+      pgBin('initdb'),
+      [
+        '-D',
+        db.dataDir,
+        '-U',
+        'postgres',
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        '--no-sync',
+        '-E',
+        'UTF8',
+        '--locale=C',
+      ],
+      'postgresql',
+    );
     if (options.tls) {
       // TCP only with TLS: a client that does not encrypt is refused.
       const hba = join(db.dataDir, 'pg_hba.conf');
@@ -214,14 +220,18 @@ export class TestMariaDb {
     // root@localhost without a password, reachable only through the socket in the temp dir; the
     // account the tests give the server has a real password and grants checked as usual.
     writeFileSync(join(dir.path, 'my.cnf'), '[mysqld]\n');
-    run('mariadb-install-db', [
-      '--no-defaults',
-      `--datadir=${db.dataDir}`,
-      '--auth-root-authentication-method=normal',
-      '--skip-test-db',
-      '--skip-name-resolve',
-      ...(asRoot ? ['--user=nobody'] : []),
-    ]);
+    run(
+      'mariadb-install-db',
+      [
+        '--no-defaults',
+        `--datadir=${db.dataDir}`,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        '--skip-name-resolve',
+        ...(asRoot ? ['--user=nobody'] : []),
+      ],
+      'mariadb-server',
+    );
     await db.start();
     await db.sql(`CREATE DATABASE panel`);
     await db.sql(`CREATE USER '${DB_USER}'@'127.0.0.1' IDENTIFIED BY '${DB_PASSWORD}'`);
