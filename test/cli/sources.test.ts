@@ -117,3 +117,20 @@ test('dns --all, render and export --static include the domains of the source', 
     existsSync(join(out, 'bakery.example', '.well-known', 'autoconfig', 'mail', 'config-v1.1.xml')),
   ).toBe(true);
 });
+
+test('a query slower than the timeout is cut off and reported', async () => {
+  writeFileSync(
+    join(dir, 'service.yaml'),
+    SERVICE.replace(
+      'query: SELECT name AS domain, aliases FROM mail_domain ORDER BY name',
+      'query: SELECT name AS domain FROM mail_domain, pg_sleep(5)\n    timeout: 500ms',
+    ),
+  );
+  const started = Date.now();
+  const result = await runCli(['validate', '--sources', dir]);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(
+    /sources\[0\] \(postgresql:\/\/[^)]*\): cannot read the rows: .*(timeout|statement timeout|canceling statement)/i,
+  );
+  expect(Date.now() - started).toBeLessThan(4_000);
+});
