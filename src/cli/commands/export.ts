@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { autoconfigFiles, SNIPPET_DIR, writeStaticTree, type StaticFile } from '../../export/static-tree';
 import { caddySnippet, nginxHeaders, nginxSnippet } from '../../export/web-server-snippets';
-import { Snapshot } from '../../service/snapshot';
 import { resolveConfigDir } from '../config-dir';
 import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
@@ -31,9 +30,8 @@ export function registerExport(program: Command, io: CliIo): void {
       const { dir } = resolveConfigDir(options.config, io);
       const { config } = await loadWithSourcesOrExit(dir, io, { quietWarnings: true });
       const target = resolve(io.cwd, options.static);
-      const snapshot = new Snapshot(config);
-      const counts = await writeStaticTree(target, withSnippets(autoconfigFiles(snapshot), target));
-      const names = snapshot.size;
+      const counts = await writeStaticTree(target, withSnippets(autoconfigFiles(config.domains), target));
+      const names = config.domains.reduce((sum, d) => sum + 1 + d.aliases.length, 0);
       io.stdout.write(
         `${target}: autoconfig for ${names} name${names === 1 ? '' : 's'} (${config.domains.length} domains and their aliases); ` +
           `${counts.written} file${counts.written === 1 ? '' : 's'} written, ${counts.unchanged} unchanged, ${counts.removed} removed\n` +
