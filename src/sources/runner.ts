@@ -59,6 +59,7 @@ export class SourceRunner {
   /** The last URL read, kept for messages after a failure has dropped the connection. */
   private lastUrl: ConnectionUrl | undefined;
   private database: SqlDatabase | undefined;
+  private opening: Promise<SqlDatabase> | undefined;
   private stopListening: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private listenTimer: NodeJS.Timeout | undefined;
@@ -151,7 +152,9 @@ export class SourceRunner {
     clearTimeout(this.listenTimer);
     await this.reading?.catch(() => undefined);
     await this.stopListening?.();
-    await this.database?.close();
+    // A pool still being opened is closed once it exists.
+    const database = (await this.opening?.catch(() => undefined)) ?? this.database;
+    await database?.close();
   }
 
   private schedule(): void {
@@ -163,11 +166,19 @@ export class SourceRunner {
     this.timer.unref();
   }
 
-  private async open(): Promise<SqlDatabase> {
-    this.connection ??= await connectionUrl(this.options.source, this.options.env, this.options.baseDir);
-    this.lastUrl = this.connection;
-    this.database ??= await openDatabase(this.options.source, this.connection.url, this.options.baseDir);
-    return this.database;
+  /** The pool, opened once even when the first read and the listener ask for it together. */
+  private open(): Promise<SqlDatabase> {
+    this.opening ??= (async () => {
+      this.connection = await connectionUrl(this.options.source, this.options.env, this.options.baseDir);
+      this.lastUrl = this.connection;
+      this.database = await openDatabase(this.options.source, this.connection.url, this.options.baseDir);
+      return this.database;
+    })();
+    const opening = this.opening;
+    opening.catch(() => {
+      if (this.opening === opening) this.opening = undefined;
+    });
+    return opening;
   }
 
   private async read(): Promise<void> {
@@ -198,6 +209,7 @@ export class SourceRunner {
       const database = this.database;
       this.database = undefined;
       this.connection = undefined;
+      this.opening = undefined;
       void database?.close();
       this.lastError = message;
       this.state = this.rowsRead ? 'failing' : 'starting';
