@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { createProfileSigner, type ProfileSigner } from '../protocols/apple-signing';
+import { keyFileExposure } from './key-permissions';
 import type { ConfigProblem } from './problems';
 import type { ServiceInput } from './schema';
 import type { YamlSource } from './yaml-source';
@@ -9,6 +10,8 @@ export interface SigningFiles {
   /** Directory that relative `service.signing` paths start from: the config directory. */
   readonly baseDir: string;
   readonly readFile?: (path: string) => string;
+  /** Owner and mode of the key file; no check where the platform has no POSIX modes (Windows). */
+  readonly statFile?: (path: string) => Pick<Stats, 'mode' | 'uid'>;
   readonly now?: Date;
 }
 
@@ -47,6 +50,12 @@ export function loadSigner(
     files.now ?? new Date(),
   );
   if (!result.ok) return { errors: [problem(result.field, result.reason)], warnings: [] };
+  // Checked once the file is known to hold the key: a private key anyone on the machine can read
+  // lets them sign profiles that devices show as "Verified" (often the service's TLS key, too).
+  const stat = files.statFile ?? (process.platform === 'win32' ? undefined : statSync);
+  const exposure =
+    stat && keyFileExposure(signing.key, stat(resolve(files.baseDir, signing.key)), process.getuid?.());
+  if (exposure) return { errors: [problem('key', exposure)], warnings: [] };
   return {
     signer: result.signer,
     errors: [],

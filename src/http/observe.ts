@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AnswerMeta } from '../service/answers';
 import { AUTOCONFIG_PATHS, AUTODISCOVER_PATH } from '../service/answers';
+import { loggablePath } from './loggable-path';
 import type { ServiceMetrics } from './metrics';
 
 export const OPS_PATHS = { health: '/healthz', ready: '/readyz', metrics: '/metrics' } as const;
@@ -19,21 +20,9 @@ export type RequestObserver = (
   startedAt: bigint,
 ) => void;
 
-const MAX_LOGGED_PATH = 200;
 const MAX_LOGGED_AGENT = 200;
 const OPS = new Set<string>(Object.values(OPS_PATHS));
 const AUTOCONFIG = new Set<string>(AUTOCONFIG_PATHS);
-
-/**
- * The path as it may be logged: no query string (autoconfig carries the address there) and no
- * local part of anything that looks like an address (scanners put addresses in paths too).
- */
-export function loggablePath(url: string | undefined): string {
-  // An absolute-form request target (`GET http://host/path`) is logged by its path, like any other.
-  const path = ((url ?? '/').split('?', 1)[0] as string).replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '') || '/';
-  const masked = path.replace(/[^/]*(?:@|%40)/gi, '*@');
-  return masked.length > MAX_LOGGED_PATH ? `${masked.slice(0, MAX_LOGGED_PATH)}…` : masked;
-}
 
 /** The protocol a path belongs to, for answers that never reached a protocol handler. */
 export function protocolOfPath(path: string): string {

@@ -1,5 +1,5 @@
 import { loadConfigDir, type LoadedConfig } from '../config/load';
-import { formatProblem, type ConfigProblem } from '../config/problems';
+import { locateProblem, type ConfigProblem } from '../config/problems';
 import type { DomainSettings } from '../core/settings';
 import type { SourceStatus } from '../sources/runner';
 import { configVersion } from '../sources/version';
@@ -35,7 +35,12 @@ export interface ConfigStatus {
   readonly domains: number;
   readonly names: number;
   readonly lastAttempt: { readonly at: Date; readonly ok: boolean };
-  /** Errors of the last attempt when it failed, located relative to the config directory. */
+  /**
+   * Where the errors of the last attempt were, when it failed: file (relative to the config
+   * directory), line, column and setting, but not the message. Readiness is answered to anyone
+   * who reaches the port, and messages quote config values (`expected a number, got "…"`); the
+   * full messages are in the log.
+   */
   readonly lastErrors: readonly string[];
   /** Hash of the resolved config served (YAML and source rows); absent for a bare snapshot. */
   readonly version?: string;
@@ -65,7 +70,10 @@ export class ConfigHolder {
   private lastFailure: { at: Date; errors: readonly ConfigProblem[] } | undefined;
   private lastAttempt: { at: Date; ok: boolean };
   /** Reloads run one after another, so a slow load can never overwrite a newer one. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private running: Promise<ReloadOutcome> | undefined;
+  private pending: Promise<ReloadOutcome> | undefined;
+  /** Snapshot swaps (of reloads and of source changes) happen one at a time, in order. */
+  private swaps: Promise<unknown> = Promise.resolve();
   /** The YAML config in force, which source rows are composed with. */
   private yaml: LoadedConfig;
   private version: string;
@@ -97,7 +105,7 @@ export class ConfigHolder {
    * without reading YAML, e.g. because source rows changed. Queued with reloads.
    */
   recompose(): Promise<void> {
-    const next = this.queue.then(async () => {
+    return this.swap(async () => {
       if (!this.composer) return;
       const composed = await this.composer.compose(this.yaml);
       if (composed.version === this.version) return;
@@ -108,7 +116,12 @@ export class ConfigHolder {
       );
       this.version = composed.version;
     });
-    this.queue = next.catch(() => undefined);
+  }
+
+  /** Runs `work` after every swap queued before it, so a slow one never overwrites a newer one. */
+  private swap<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.swaps.then(work);
+    this.swaps = next.catch(() => undefined);
     return next;
   }
 
@@ -121,16 +134,37 @@ export class ConfigHolder {
     return {
       ...statusOfSnapshot(this.current),
       lastAttempt: this.lastAttempt,
-      lastErrors: this.lastFailure && !this.lastAttempt.ok ? this.lastFailure.errors.map(formatProblem) : [],
+      lastErrors: this.lastFailure && !this.lastAttempt.ok ? this.lastFailure.errors.map(locateProblem) : [],
       version: this.version,
       ...(sources !== undefined && sources.length > 0 && { sources }),
     };
   }
 
+  /**
+   * Reloads run one at a time, and requests that arrive during one collapse into a single next
+   * reload: it starts when the running one ends, so it reads the newest files, and everyone who
+   * asked gets its outcome. A burst of signals or file events costs two reloads, not one each.
+   */
   reload(): Promise<ReloadOutcome> {
-    const next = this.queue.then(() => this.reloadNow());
-    this.queue = next.catch(() => undefined);
-    return next;
+    if (this.pending) return this.pending;
+    const running = this.running;
+    if (!running) return this.start();
+    const settled = () => undefined;
+    this.pending = running.then(settled, settled).then(() => {
+      this.pending = undefined;
+      return this.start();
+    });
+    return this.pending;
+  }
+
+  private start(): Promise<ReloadOutcome> {
+    const run = this.reloadNow();
+    this.running = run;
+    const done = () => {
+      if (this.running === run) this.running = undefined;
+    };
+    run.then(done, done);
+    return run;
   }
 
   private async reloadNow(): Promise<ReloadOutcome> {
@@ -156,6 +190,15 @@ export class ConfigHolder {
       this.lastAttempt = { at, ok: false };
       return { ok: false, generation: this.current.generation, errors, warnings: result.warnings };
     }
+    const config = result.config;
+    await this.swap(() => this.swapIn(config, at));
+    this.lastAttempt = { at, ok: true };
+    return { ok: true, generation: this.current.generation, errors: [], warnings: config.warnings };
+  }
+
+  /** Makes a freshly loaded YAML config the one in force, with the composer's domains. */
+  private async swapIn(config: LoadedConfig, at: Date): Promise<void> {
+    const result = { config };
     this.yaml = result.config;
     if (this.composer) {
       await this.composer.configure(result.config);
@@ -173,8 +216,6 @@ export class ConfigHolder {
       this.current = await Snapshot.build(result.config, this.current.generation + 1, at);
       this.version = configVersion(result.config);
     }
-    this.lastAttempt = { at, ok: true };
-    return { ok: true, generation: this.current.generation, errors: [], warnings: result.config.warnings };
   }
 
   private problem(message: string): ConfigProblem {
