@@ -47,8 +47,10 @@ export interface SettingsPageView {
   readonly incoming: readonly ServerView[];
   readonly outgoing: readonly ServerView[];
   readonly help: string | undefined;
-  readonly documentation: { readonly url: string; readonly text: string } | undefined;
+  readonly documentation: readonly { readonly url: string; readonly text: string }[];
   readonly webmail: string | undefined;
+  /** A page people must visit first to switch IMAP/POP on, with the instruction in their language. */
+  readonly enable: { readonly url: string; readonly text: string | undefined } | undefined;
   readonly appleProfile: AppleProfileView | undefined;
   readonly admin: AdminView;
 }
@@ -86,6 +88,8 @@ function serverViews(
     auth: server.auth,
     username: expandUsername(server.username, address),
     rank: index === 0 ? 'recommended' : 'alternative',
+    ...(server.pop3 && { pop3: server.pop3 }),
+    ...(server.restriction && { restriction: server.restriction }),
   }));
 }
 
@@ -100,7 +104,6 @@ export function settingsPageView(
   // The first incoming server sets the rule people are told; the schema requires one.
   const template = facts.incoming[0]?.username ?? facts.outgoing[0]?.username ?? '%EMAILADDRESS%';
   const login = { policy: describeUsername(template), value: expandUsername(template, address) };
-  const documentationText = localised(settings.documentation?.description, language);
   return {
     kind: 'settings',
     language,
@@ -111,11 +114,15 @@ export function settingsPageView(
     incoming,
     outgoing,
     help: localised(settings.help, language),
-    documentation: settings.documentation && {
-      url: settings.documentation.url,
-      text: documentationText ?? settings.documentation.url,
+    documentation: settings.documentation.map((link) => ({
+      url: link.url,
+      text: localised(link.description, language) ?? link.url,
+    })),
+    webmail: settings.webmail?.url,
+    enable: settings.enable && {
+      url: settings.enable.visitUrl,
+      text: localised(settings.enable.instructions, language),
     },
-    webmail: settings.webmail,
     appleProfile: facts.hasImap
       ? {
           href: withAddress(MOBILECONFIG_PATH, address.address),

@@ -182,6 +182,9 @@ export function answerAutodiscoverPost(
       localPart,
     });
   }
+  // POX cannot describe the domain's servers (protocols/reach): "recognised, but it has no
+  // configuration options" rather than settings Outlook would fail to log in with.
+  if (!prepared.outlook) return error(501, 'outlook', 'unsupported', domain);
   return filled(prepared.outlook, address.value, {
     protocol: 'autodiscover',
     outcome: 'ok',

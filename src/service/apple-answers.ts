@@ -76,7 +76,9 @@ export function answerMobileconfig(
   const found = lookup(snapshot, request.emailaddress, 'mobileconfig');
   if (!found.ok) return found.answer;
   const { address, prepared } = found;
-  const plist = () => Buffer.from(fillPrepared(prepared.appleProfile, address), 'utf8');
+  const profile = prepared.appleProfile;
+  if (!profile) return NO_PROFILE;
+  const plist = () => Buffer.from(fillPrepared(profile, address), 'utf8');
   let body: Buffer | undefined;
   if (snapshot.signer) {
     const { signedProfiles } = keptFor(snapshot);
@@ -98,6 +100,15 @@ export function answerMobileconfig(
   );
 }
 
+/** The domain's servers cannot be put in a profile without a login they refuse (protocols/reach). */
+const NO_PROFILE = answer(
+  404,
+  TEXT,
+  'No configuration profile is published for this domain: its mail servers use sign-in methods a profile cannot describe.\n',
+  { protocol: 'mobileconfig', outcome: 'unsupported' },
+  NO_STORE,
+);
+
 /** A QR code of the profile's download link, for reading an address on a computer into a phone. */
 export async function answerProfileQr(
   snapshot: Snapshot,
@@ -106,6 +117,9 @@ export async function answerProfileQr(
   const found = lookup(snapshot, request.emailaddress, 'mobileconfig-qr');
   if (!found.ok) return found.answer;
   const { address, prepared } = found;
+  // No code for a download that would only answer 404.
+  if (!prepared.appleProfile)
+    return { ...NO_PROFILE, meta: { ...NO_PROFILE.meta, protocol: 'mobileconfig-qr' } };
   const { qrCodes } = keptFor(snapshot);
   let svg = qrCodes.get(address.address);
   if (svg === undefined) {

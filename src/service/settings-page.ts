@@ -57,7 +57,7 @@ export function answerSettingsPage(snapshot: Snapshot, request: PageRequest): An
       ['autoconfig', 'autodiscover'],
       (name) => snapshot.settings(name) !== undefined,
     );
-    const providerName = domain === undefined ? undefined : snapshot.settings(domain)?.provider.name;
+    const providerName = domain === undefined ? undefined : snapshot.lookup(domain)?.settings.provider.name;
     return htmlAnswer(200, { kind: 'form', language, providerName, invalidAddress: false }, assets, 'form');
   }
   const parsed =

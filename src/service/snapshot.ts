@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { LoadedConfig } from '../config/load';
+import { settingsForName } from '../core/domain-template';
 import type { DomainSettings, ServerSettings, ServiceSettings } from '../core/settings';
 import { DnsContext, domainZones } from '../dns/records';
 import { prepareDomainPage, type DomainPageFacts } from '../pages/domain-facts';
@@ -17,14 +18,18 @@ import { CERTIFICATE_PREFIXES } from './tls-ask';
 export interface PreparedDomain {
   readonly settings: DomainSettings;
   readonly autoconfig: Buffer;
-  readonly outlook: PreparedText;
+  /** Absent when POX can describe none of the domain's servers of a direction: error 501. */
+  readonly outlook: PreparedText | undefined;
   /** Absent when the domain has no ActiveSync endpoint. */
   readonly mobilesync: PreparedText | undefined;
   /** What the settings page for people shows about the domain, whoever asks. */
   readonly page: DomainPageFacts;
   readonly autodiscoverJson: PreparedAutodiscoverJson;
-  /** The unsigned `.mobileconfig` plist; signing happens per request, after the address is in. */
-  readonly appleProfile: PreparedText;
+  /**
+   * The unsigned `.mobileconfig` plist; signing happens per request, after the address is in.
+   * Absent when a profile can describe no server pair of the domain.
+   */
+  readonly appleProfile: PreparedText | undefined;
 }
 
 /**
@@ -47,7 +52,7 @@ export class Snapshot {
    */
   private readonly outlook = new Map<
     readonly ServerSettings[],
-    Map<readonly ServerSettings[], PreparedText>
+    Map<readonly ServerSettings[], PreparedText | undefined>
   >();
   private readonly mobilesync = new Map<string, PreparedText | undefined>();
   private dnsContext: DnsContext | undefined;
@@ -96,8 +101,13 @@ export class Snapshot {
     return this.index.size;
   }
 
+  /**
+   * The settings as seen from `domain` (a domain or an alias): where the config writes
+   * `%EMAILDOMAIN%` in hosts or names, they are filled in with this very name.
+   */
   settings(domain: string): DomainSettings | undefined {
-    return this.index.get(domain);
+    const entry = this.index.get(domain);
+    return entry && settingsForName(entry, domain);
   }
 
   /**
@@ -123,7 +133,8 @@ export class Snapshot {
    * so a 100,000-domain config starts in seconds, and kept for the recently used domains.
    */
   lookup(domain: string): PreparedDomain | undefined {
-    const settings = this.index.get(domain);
+    // A domain with %EMAILDOMAIN% in its hosts answers each of its names with its own hosts.
+    const settings = this.settings(domain);
     if (!settings) return undefined;
     let prepared = this.prepared.get(settings);
     if (!prepared) {
@@ -147,13 +158,16 @@ export class Snapshot {
     return this.dnsContext;
   }
 
-  private outlookFor(settings: DomainSettings): PreparedText {
+  private outlookFor(settings: DomainSettings): PreparedText | undefined {
     let byOutgoing = this.outlook.get(settings.incoming);
     if (!byOutgoing)
-      this.outlook.set(settings.incoming, (byOutgoing = new Map<readonly ServerSettings[], PreparedText>()));
-    let text = byOutgoing.get(settings.outgoing);
-    if (!text) byOutgoing.set(settings.outgoing, (text = prepareOutlookResponse(settings)));
-    return text;
+      this.outlook.set(
+        settings.incoming,
+        (byOutgoing = new Map<readonly ServerSettings[], PreparedText | undefined>()),
+      );
+    if (!byOutgoing.has(settings.outgoing))
+      byOutgoing.set(settings.outgoing, prepareOutlookResponse(settings));
+    return byOutgoing.get(settings.outgoing);
   }
 
   private mobilesyncFor(settings: DomainSettings): PreparedText | undefined {
