@@ -23,7 +23,7 @@ describe('a source row as a domain entry', () => {
         },
         'p',
       ),
-    ).toMatchObject({ entry: { extends: 'q', username: 'localpart', webmail: 'https://w.example/' } });
+    ).toMatchObject({ entry: { extends: 'q', username: '%EMAILLOCALPART%', webmail: 'https://w.example/' } });
     expect(rowToEntry({ domain: 'a.example', aliases: null, overrides: null, profile: '' })).toMatchObject({
       ok: true,
       entry: { domain: 'a.example' },
