@@ -12,6 +12,7 @@ import {
   type LoadSpec,
   type LoadTool,
 } from './bench-load';
+import { sourceBench } from './bench-sources';
 import { domainName, generateConfig } from './generate-config';
 import { withUsage } from './script-args';
 
@@ -28,10 +29,10 @@ const BASELINE = join(ROOT, 'dist', 'scripts', 'bench-baseline.js');
 const REPORT_RSS = join(ROOT, 'dist', 'scripts', 'report-rss.js');
 
 const USAGE = `
-usage: npm run bench -- [--rounds N] [--seconds S] [--connections C] [--domains N] [--tool autocannon|wrk] [--skip-ratio]
+usage: npm run bench -- [--rounds N] [--seconds S] [--connections C] [--domains N] [--source-rows N] [--tool autocannon|wrk] [--skip-ratio]
 
 Benchmarks the server against a bare node:http baseline (interleaved rounds), then loads a generated
-config of --domains domains. Writes bench-results/.`;
+config of --domains domains, then a PostgreSQL with --source-rows domain rows (0 skips it). Writes bench-results/.`;
 
 const { values: options } = withUsage(USAGE, (args) =>
   parseArgs({
@@ -41,6 +42,7 @@ const { values: options } = withUsage(USAGE, (args) =>
       seconds: { type: 'string', default: '5' },
       connections: { type: 'string', default: '50' },
       domains: { type: 'string', default: '100000' },
+      'source-rows': { type: 'string', default: '100000' },
       tool: { type: 'string' },
       'skip-ratio': { type: 'boolean', default: false },
     },
@@ -513,12 +515,26 @@ async function main() {
   try {
     const ratio = options['skip-ratio'] ? undefined : await ratioBench(work);
     const scale = DOMAINS > 0 ? await scaleBench(work) : undefined;
+    const sourceRows = Number(options['source-rows']);
+    const sources =
+      sourceRows > 0
+        ? await sourceBench({
+            root: ROOT,
+            work,
+            rows: sourceRows,
+            tool: TOOL,
+            connections: CONNECTIONS,
+            seconds: SECONDS,
+            loadCpu: LOAD_CPU,
+            log,
+          })
+        : undefined;
     const outDir = join(ROOT, 'bench-results');
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(
       file,
-      `${JSON.stringify({ at: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: loadavg() }, ratio, scale }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: loadavg() }, ratio, scale, sources }, null, 2)}\n`,
     );
     log(`\nresults written to ${file}`);
   } finally {

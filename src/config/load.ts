@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
+import { normalizeDomain } from '../core/address';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
 import type { DnsContext } from '../dns/records';
 import { listConfigFiles } from './config-files';
@@ -9,6 +11,7 @@ import { resolveSteps, type DomainEntrySource, type ProfileSource } from './reso
 import { collectKeys, toSchemaIssues } from './schema-issues';
 import { domainEntrySchema, multiFileSchema, singleDomainFileSchema, type ServiceInput } from './schema';
 import { loadSigner, type SigningFiles } from './signing';
+import type { SourceInput } from './sources-schema';
 import { YamlSource } from './yaml-source';
 
 export interface LoadedConfig {
@@ -22,6 +25,22 @@ export interface LoadedConfig {
   readonly signer?: ProfileSigner;
   /** What DNS generation knows across the config, built once while checking it. */
   readonly dns?: DnsContext;
+  /** The SQL sources of `sources:`, with where they were written and what paths are relative to. */
+  readonly sources?: ConfiguredSources;
+  /** The profiles, for resolving the rows of SQL sources the way YAML domains are resolved. */
+  readonly profiles?: readonly ProfileSource[];
+  /** Domain and alias names whose YAML entry says `overridesSources: true`. */
+  readonly sourceOverrides?: ReadonlySet<string>;
+  /** SHA-256 of every file's text in load order: one part of the config version. */
+  readonly digest?: string;
+}
+
+export interface ConfiguredSources {
+  readonly list: readonly SourceInput[];
+  /** The file that holds `sources:` (as shown in messages). */
+  readonly file: string;
+  /** Directory that `urlFile` and `tls.ca` are relative to. */
+  readonly baseDir: string;
 }
 
 export type LoadResult =
@@ -126,9 +145,13 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
   const profiles: ProfileSource[] = [];
   const entries: DomainEntrySource[] = [];
   let service: { value: ServiceInput; source: YamlSource } | undefined;
+  let sources: { value: readonly SourceInput[]; source: YamlSource } | undefined;
+  const sourceOverrides = new Set<string>();
+  const digest = createHash('sha256');
 
   for (const { file, text } of texts) {
     yield;
+    digest.update(`${text.length}\n`).update(text);
     const source = new YamlSource(file, text);
     const syntax = source.syntaxProblems();
     if (syntax.length > 0) {
@@ -158,8 +181,10 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
     };
     if (single) {
       const parsed = singleDomainFileSchema.safeParse(data, { reportInput: true });
-      if (parsed.success) entries.push({ entry: parsed.data, source, path: [] });
-      else reportIssues(parsed.error.issues);
+      if (parsed.success) {
+        if (parsed.data.overridesSources) noteOverrides(sourceOverrides, parsed.data);
+        entries.push({ entry: parsed.data, source, path: [] });
+      } else reportIssues(parsed.error.issues);
       continue;
     }
     const parsed = multiFileSchema.safeParse(data, { reportInput: true });
@@ -181,12 +206,26 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
         service = { value: multi.service, source };
       }
     }
+    if (multi.sources) {
+      if (sources) {
+        const first = sources.source.locate(['sources']);
+        errors.push(
+          source.problem(
+            ['sources'],
+            `sources are already defined at ${sources.source.file}:${first.line}:${first.col}`,
+          ),
+        );
+      } else {
+        sources = { value: multi.sources, source };
+      }
+    }
     for (const [name, profile] of Object.entries(multi.profiles ?? {})) {
       profiles.push({ name, profile, source, path: ['profiles', name] });
     }
     const defaults = multi.defaults ?? {};
     (multi.domains ?? []).forEach((item, index) => {
       const entry = typeof item === 'string' ? { domain: item } : item;
+      if (entry.overridesSources) noteOverrides(sourceOverrides, entry);
       entries.push({
         entry: { ...defaults, ...entry },
         source,
@@ -225,8 +264,24 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
       warningsNotShown,
       dns: resolved.dns,
       ...(signer && { signer }),
+      ...(sources && {
+        sources: { list: sources.value, file: sources.source.file, baseDir: files.baseDir },
+      }),
+      profiles,
+      sourceOverrides,
+      digest: digest.digest('hex'),
     },
   };
+}
+
+function noteOverrides(
+  names: Set<string>,
+  entry: { domain: string; aliases?: readonly string[] | undefined },
+): void {
+  for (const name of [entry.domain, ...(entry.aliases ?? [])]) {
+    const normal = normalizeDomain(name);
+    if (normal !== undefined) names.add(normal);
+  }
 }
 
 /** By file and position, once each: a profile error shared by many domains is reported once. */

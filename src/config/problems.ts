@@ -10,7 +10,8 @@ export interface ConfigProblem {
 }
 
 export function formatProblem(problem: ConfigProblem): string {
-  const where = `${problem.file}:${problem.line}:${problem.col}`;
+  // Line 0: a place without lines, such as a row of a SQL source; its name says where it is.
+  const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.col}` : `${problem.file}:`;
   const prefix = problem.severity === 'warning' ? 'warning: ' : '';
   return problem.path
     ? `${where} ${prefix}${problem.path}: ${problem.message}`

@@ -48,7 +48,8 @@ const DEFAULT_AUTH: readonly AuthMethod[] = ['password-cleartext'];
 
 function where(source: YamlSource, path: readonly PathSegment[]): string {
   const pos = source.locate(path);
-  return `${source.file}:${pos.line}:${pos.col}`;
+  // Line 0: a row of a SQL source, whose name already says where it is.
+  return pos.line > 0 ? `${source.file}:${pos.line}:${pos.col}` : source.file;
 }
 
 type ResolveInput = {

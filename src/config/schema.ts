@@ -3,6 +3,7 @@ import { normalizeDomain, normalizeIpAddress } from '../core/address';
 import { DOMAIN_PLACEHOLDER, expandDomain } from '../core/domain-template';
 import { AUTH_METHODS, INCOMING_TYPES, SECURITY_MODES, type AuthMethod } from '../core/settings';
 import { usernameTemplate } from '../core/username';
+import { sourcesSchema } from './sources-schema';
 
 /**
  * The one schema of the YAML config. It is the source of the TypeScript input types, of load-time
@@ -309,6 +310,10 @@ export const domainEntrySchema = z.strictObject({
     .array(hostNameSchema)
     .optional()
     .describe('Other domains answered with the same settings (a name listed twice is reported once)'),
+  overridesSources: z
+    .boolean()
+    .optional()
+    .describe('This entry wins over a row of a SQL source for the same domain (otherwise that is an error)'),
   ...settingsFields,
 });
 
@@ -383,6 +388,7 @@ export const multiFileSchema = z.strictObject({
     .array(z.union([hostNameSchema, domainEntrySchema]))
     .optional()
     .describe('Domains: a bare name takes the file defaults, an object can add its own settings'),
+  sources: sourcesSchema.optional(),
 });
 
 export type ProfileInput = z.infer<typeof profileSchema>;

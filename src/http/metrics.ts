@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ConfigStatus } from '../service/config-holder';
+import { registerSourceMetrics } from '../sources/metrics';
 
 /** Labels stay low-cardinality: protocol and outcome come from fixed sets, never from requests. */
 type RequestLabels = 'protocol' | 'outcome' | 'status';
@@ -68,6 +69,7 @@ export class ServiceMetrics {
       'Errors found by the last reload attempt (0 when it succeeded).',
       (s) => s.lastErrors.length,
     );
+    registerSourceMetrics(this.registry, status);
   }
 
   /** Counts one answered request. The label values come from fixed sets, never from requests. */

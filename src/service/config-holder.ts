@@ -1,6 +1,18 @@
 import { loadConfigDir, type LoadedConfig } from '../config/load';
 import { locateProblem, type ConfigProblem } from '../config/problems';
+import type { DomainSettings } from '../core/settings';
+import type { SourceStatus } from '../sources/runner';
+import { configVersion } from '../sources/version';
 import { Snapshot } from './snapshot';
+
+/** Adds domains from elsewhere (SQL sources) to each YAML config; see src/sources. */
+export interface DomainComposer {
+  configure(config: LoadedConfig): Promise<void>;
+  compose(
+    config: LoadedConfig,
+  ): Promise<{ readonly domains: readonly DomainSettings[]; readonly version: string }>;
+  status(): readonly SourceStatus[];
+}
 
 /**
  * Warnings a reload reports (in its log lines); the config is checked in full all the same. Locating
@@ -30,6 +42,10 @@ export interface ConfigStatus {
    * full messages are in the log.
    */
   readonly lastErrors: readonly string[];
+  /** Hash of the resolved config served (YAML and source rows); absent for a bare snapshot. */
+  readonly version?: string;
+  /** The SQL sources, when the config has any. */
+  readonly sources?: readonly SourceStatus[];
 }
 
 /** The status of a snapshot that was never reloaded (apps built without a holder). */
@@ -56,17 +72,57 @@ export class ConfigHolder {
   /** Reloads run one after another, so a slow load can never overwrite a newer one. */
   private running: Promise<ReloadOutcome> | undefined;
   private pending: Promise<ReloadOutcome> | undefined;
+  /** Snapshot swaps (of reloads and of source changes) happen one at a time, in order. */
+  private swaps: Promise<unknown> = Promise.resolve();
+  /** The YAML config in force, which source rows are composed with. */
+  private yaml: LoadedConfig;
+  private version: string;
+  private composer: DomainComposer | undefined;
 
   private constructor(
     readonly dir: string,
     first: Snapshot,
+    config: LoadedConfig,
   ) {
     this.current = first;
+    this.yaml = config;
+    this.version = configVersion(config);
     this.lastAttempt = { at: first.loadedAt, ok: true };
   }
 
   static fromConfig(dir: string, config: LoadedConfig): ConfigHolder {
-    return new ConfigHolder(dir, new Snapshot(config, 1));
+    return new ConfigHolder(dir, new Snapshot(config, 1), config);
+  }
+
+  /** From now on every snapshot holds the composer's domains too; it calls {@link recompose}. */
+  async attach(composer: DomainComposer): Promise<void> {
+    this.composer = composer;
+    await composer.configure(this.yaml);
+  }
+
+  /**
+   * Builds the snapshot again from the YAML config in force and the composer's current domains,
+   * without reading YAML, e.g. because source rows changed. Queued with reloads.
+   */
+  recompose(): Promise<void> {
+    return this.swap(async () => {
+      if (!this.composer) return;
+      const composed = await this.composer.compose(this.yaml);
+      if (composed.version === this.version) return;
+      this.current = await Snapshot.build(
+        withDomains(this.yaml, composed.domains),
+        this.current.generation,
+        this.current.loadedAt,
+      );
+      this.version = composed.version;
+    });
+  }
+
+  /** Runs `work` after every swap queued before it, so a slow one never overwrites a newer one. */
+  private swap<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.swaps.then(work);
+    this.swaps = next.catch(() => undefined);
+    return next;
   }
 
   snapshot(): Snapshot {
@@ -74,10 +130,13 @@ export class ConfigHolder {
   }
 
   status(): ConfigStatus {
+    const sources = this.composer?.status();
     return {
       ...statusOfSnapshot(this.current),
       lastAttempt: this.lastAttempt,
       lastErrors: this.lastFailure && !this.lastAttempt.ok ? this.lastFailure.errors.map(locateProblem) : [],
+      version: this.version,
+      ...(sources !== undefined && sources.length > 0 && { sources }),
     };
   }
 
@@ -131,12 +190,40 @@ export class ConfigHolder {
       this.lastAttempt = { at, ok: false };
       return { ok: false, generation: this.current.generation, errors, warnings: result.warnings };
     }
-    this.current = await Snapshot.build(result.config, this.current.generation + 1, at);
+    const config = result.config;
+    await this.swap(() => this.swapIn(config, at));
     this.lastAttempt = { at, ok: true };
-    return { ok: true, generation: this.current.generation, errors: [], warnings: result.config.warnings };
+    return { ok: true, generation: this.current.generation, errors: [], warnings: config.warnings };
+  }
+
+  /** Makes a freshly loaded YAML config the one in force, with the composer's domains. */
+  private async swapIn(config: LoadedConfig, at: Date): Promise<void> {
+    const result = { config };
+    this.yaml = result.config;
+    if (this.composer) {
+      await this.composer.configure(result.config);
+      const composed = await this.composer.compose(result.config);
+      this.current = await Snapshot.build(
+        // Without source domains the loader's own DNS view still fits.
+        composed.domains.length === result.config.domains.length
+          ? result.config
+          : withDomains(result.config, composed.domains),
+        this.current.generation + 1,
+        at,
+      );
+      this.version = composed.version;
+    } else {
+      this.current = await Snapshot.build(result.config, this.current.generation + 1, at);
+      this.version = configVersion(result.config);
+    }
   }
 
   private problem(message: string): ConfigProblem {
     return { severity: 'error', file: '.', line: 1, col: 1, path: '', message };
   }
+}
+
+/** The YAML config's service settings with another domain list (its DNS view no longer fits). */
+function withDomains(config: LoadedConfig, domains: readonly DomainSettings[]) {
+  return { domains, service: config.service, ...(config.signer && { signer: config.signer }) };
 }

@@ -3,7 +3,7 @@
  * assertion that reads it, which is what these tests check.
  */
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call */
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import * as models from 'kubernetes-models';
@@ -36,8 +36,8 @@ function modelFor(manifest: Manifest): new (data: unknown) => { validate(): void
   return model as new (data: unknown) => { validate(): void };
 }
 
-async function build(dir: string): Promise<Manifest[]> {
-  const result = await runTool('kubectl', ['kustomize', join(KUSTOMIZE_ROOT, dir)]);
+async function build(dir: string, root = KUSTOMIZE_ROOT): Promise<Manifest[]> {
+  const result = await runTool('kubectl', ['kustomize', join(root, dir)]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return parseAllDocuments(result.stdout).map((doc) => doc.toJS() as Manifest);
@@ -53,7 +53,7 @@ describeWithTools(
   [['kubectl', 'kubectl >= 1.27, whose kustomize is v5: .ci/setup.d/41-kubectl.sh installs it']],
   'deploy/kubernetes',
   () => {
-    describe.each(['base', 'overlays/hoster'])('deploy/kubernetes/%s', (dir) => {
+    describe.each(['base', 'overlays/hoster', 'overlays/hoster-db'])('deploy/kubernetes/%s', (dir) => {
       let manifests: Manifest[];
 
       beforeAll(async () => {
@@ -109,7 +109,9 @@ describeWithTools(
         expect(container.resources.limits.memory).toBeDefined();
         const hpa = find(manifests, 'HorizontalPodAutoscaler');
         expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
-        expect(find(manifests, 'PodDisruptionBudget').spec.minAvailable).toBe(1);
+        const pdb = find(manifests, 'PodDisruptionBudget');
+        expect(pdb.spec.minAvailable).toBeGreaterThanOrEqual(1);
+        expect(pdb.spec.minAvailable).toBeLessThan(Number(hpa.spec.minReplicas));
       });
 
       it('mounts the generated ConfigMap, whose files are a valid mail-autoconf config', () => {
@@ -138,6 +140,82 @@ describeWithTools(
         const tlsHosts = ingress.spec.tls.flatMap((t: { hosts: string[] }) => t.hosts).sort();
         expect(tlsHosts).toEqual(ingress.spec.rules.map((r: { host: string }) => r.host).sort());
       });
+    });
+  },
+);
+
+describeWithTools(
+  [['kubectl', 'kubectl >= 1.27, whose kustomize is v5; Debian 12 has only 1.20']],
+  'deploy/kubernetes/overlays/hoster-db: domains from the database',
+  () => {
+    let manifests: Manifest[];
+
+    beforeAll(async () => {
+      manifests = await build('overlays/hoster-db');
+    });
+
+    it('reads the DSN from a Secret into the environment, never from the ConfigMap', () => {
+      const container = find(manifests, 'Deployment').spec.template.spec.containers[0];
+      expect(container.env).toContainEqual({
+        name: 'MAIL_AUTOCONF_DB_URL',
+        valueFrom: { secretKeyRef: { name: 'mail-autoconf-db', key: 'url' } },
+      });
+      const configMap = find(manifests, 'ConfigMap');
+      const loaded = loadConfigTexts(
+        Object.entries(configMap.data as Record<string, string>).map(([file, text]) => ({ file, text })),
+      );
+      if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+      expect(loaded.config.sources?.list).toEqual([
+        expect.objectContaining({
+          type: 'postgresql',
+          url: '${MAIL_AUTOCONF_DB_URL}',
+          notify: 'mail_autoconf',
+        }),
+      ]);
+      expect(JSON.stringify(configMap.data)).not.toMatch(/:\/\/[^/@\s]*:[^/@\s]*@/);
+      expect(manifests.some((m) => m.kind === 'Secret')).toBe(false);
+    });
+
+    it('runs more replicas than the PodDisruptionBudget keeps, and scales further', () => {
+      expect(find(manifests, 'Deployment').spec.replicas).toBe(3);
+      expect(find(manifests, 'HorizontalPodAutoscaler').spec).toMatchObject({
+        minReplicas: 3,
+        maxReplicas: 20,
+      });
+      expect(find(manifests, 'PodDisruptionBudget').spec.minAvailable).toBe(2);
+    });
+
+    it('with the config-volume component, mounts the config from a read-only volume instead', async () => {
+      // kustomize accepts only relative paths, so the test overlay lives inside the repository.
+      const dir = join(REPO_ROOT, 'test-output', 'kustomize-config-volume');
+      mkdirSync(dir, { recursive: true });
+      try {
+        writeFileSync(
+          join(dir, 'kustomization.yaml'),
+          [
+            'apiVersion: kustomize.config.k8s.io/v1beta1',
+            'kind: Kustomization',
+            'resources:',
+            '  - ../../deploy/kubernetes/overlays/hoster-db',
+            'components:',
+            '  - ../../deploy/kubernetes/components/config-volume',
+            '',
+          ].join('\n'),
+        );
+        const withVolume = await build(dir, '/');
+        for (const manifest of withVolume)
+          expect(() => new (modelFor(manifest))(manifest).validate()).not.toThrow();
+        const pod = find(withVolume, 'Deployment').spec.template.spec;
+        expect(pod.volumes).toEqual([
+          { name: 'config', persistentVolumeClaim: { claimName: 'mail-autoconf-config', readOnly: true } },
+        ]);
+        expect(pod.containers[0].volumeMounts).toContainEqual(
+          expect.objectContaining({ name: 'config', mountPath: '/etc/mail-autoconf', readOnly: true }),
+        );
+        expect(find(withVolume, 'PersistentVolumeClaim').spec.accessModes).toEqual(['ReadOnlyMany']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   },
 );

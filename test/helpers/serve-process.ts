@@ -28,10 +28,10 @@ export class ServeProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private waiters: (() => void)[] = [];
 
-  constructor(cli: string, args: string[]) {
+  constructor(cli: string, args: string[], env: NodeJS.ProcessEnv = {}) {
     this.child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...args], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '' },
+      env: { PATH: process.env.PATH ?? '', ...env },
     });
     let pending = '';
     this.child.stdout.on('data', (chunk: Buffer) => {

@@ -8,7 +8,7 @@ import { Snapshot } from '../../service/snapshot';
 import { resolveConfigDir } from '../config-dir';
 import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
-import { loadOrExit } from '../load-or-exit';
+import { loadWithSourcesOrExit } from '../load-with-sources';
 
 const MAX_TTL = 2147483647;
 
@@ -70,7 +70,7 @@ export function registerDns(program: Command, io: CliIo): void {
         if (domains.length > 0 && options.all)
           throw new CliExit(EXIT.usage, 'give either domains or --all, not both');
         const { dir } = resolveConfigDir(options.config, io);
-        const snapshot = new Snapshot(await loadOrExit(dir, io));
+        const snapshot = new Snapshot((await loadWithSourcesOrExit(dir, io)).config);
         const missing: string[] = [];
         const zones = selectZones(snapshot, domains, options.all === true, options.ttl);
         const noting = function* () {

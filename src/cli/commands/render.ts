@@ -8,7 +8,7 @@ import { poxRequest } from '../../protocols/pox-client-request';
 import { resolveConfigDir } from '../config-dir';
 import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
-import { loadOrExit } from '../load-or-exit';
+import { loadWithSourcesOrExit } from '../load-with-sources';
 
 /** The request a client would send for `address`, answered by the same code the server runs. */
 export const RENDER_FORMATS: Record<string, (snapshot: Snapshot, address: string) => Answer> = {
@@ -47,7 +47,7 @@ export function registerRender(program: Command, io: CliIo): void {
       const parsed = parseEmailAddress(email);
       if (!parsed.ok) throw new CliExit(EXIT.usage, `not a valid email address: ${parsed.reason}`);
       const { dir } = resolveConfigDir(options.config, io);
-      const config = await loadOrExit(dir, io, { quietWarnings: true });
+      const { config } = await loadWithSourcesOrExit(dir, io, { quietWarnings: true });
       const snapshot = new Snapshot(config);
       if (!snapshot.settings(parsed.value.domain)) {
         throw new CliExit(EXIT.usage, `${parsed.value.domain} is not in the config at ${dir}`);

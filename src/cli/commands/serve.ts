@@ -7,6 +7,7 @@ import { DEFAULT_CONNECTION_LIMITS } from '../../server/connection-limits';
 import { startServer, type ListenAddress, type RunningServer } from '../../server/start';
 import { parseTrustProxy } from '../../server/trust-proxy';
 import { watchConfigDir, type ConfigWatcher } from '../../server/watch-config';
+import { startSources } from '../../sources/serve-sources';
 import { clientRecordGaps } from '../client-records';
 import { resolveConfigDir } from '../config-dir';
 import { EXIT } from '../exit-codes';
@@ -175,6 +176,9 @@ export function registerServe(program: Command, io: CliIo): void {
       if (bundled) logger.warn({ dir }, 'no ./config and no --config: serving the bundled EXAMPLE config');
       for (const gap of clientRecordGaps(config)) logger.warn(gap);
       const holder = ConfigHolder.fromConfig(dir, config);
+      // Sources load in the background: the server answers for the YAML domains at once, and
+      // /readyz says not ready until every source has been read.
+      const sources = await startSources(holder, { logger, env: io.env });
       const { host, port } = settings;
       let running: RunningServer;
       try {
@@ -230,6 +234,7 @@ export function registerServe(program: Command, io: CliIo): void {
         'shutting down: draining in-flight requests',
       );
       await watcher?.close();
+      await sources?.close();
       await closed;
       logger.info('stopped');
     });

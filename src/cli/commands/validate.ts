@@ -1,12 +1,37 @@
 import type { Command } from 'commander';
+import { composeOnce } from '../../sources/compose-once';
 import { clientRecordGaps } from '../client-records';
 import { resolveConfigDir, shownDir } from '../config-dir';
 import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
+import type { LoadedConfig } from '../../config/load';
 import { palette } from '../style';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** `--sources`: reads every SQL source once and checks every row, as the server would. */
+async function validateSources(config: LoadedConfig, io: CliIo): Promise<void> {
+  const composed = await composeOnce(config, io.env);
+  for (const failure of composed.failures) io.stderr.write(`${failure}\n`);
+  for (const problem of composed.problems) io.stderr.write(`${problem}\n`);
+  for (const count of composed.counts) {
+    io.stdout.write(
+      `${count.label}: ${plural(count.rows, 'row')}, ${plural(count.domains, 'domain')} served\n`,
+    );
+  }
+  if (composed.failures.length + composed.problems.length > 0) {
+    throw new CliExit(
+      EXIT.failed,
+      [
+        composed.failures.length ? `${plural(composed.failures.length, 'source')} could not be read` : '',
+        composed.problems.length ? `${plural(composed.problems.length, 'row')} with errors` : '',
+      ]
+        .filter(Boolean)
+        .join(', '),
+    );
+  }
+}
 
 export function registerValidate(program: Command, io: CliIo): void {
   program
@@ -18,20 +43,30 @@ export function registerValidate(program: Command, io: CliIo): void {
       '--strict',
       'treat warnings as errors (exit 1), e.g. DNS records clients need that cannot be generated',
     )
-    .action(async (dir: string | undefined, options: { config?: string; strict?: boolean }) => {
-      const { dir: configDir, bundled } = resolveConfigDir(dir ?? options.config, io);
-      const config = await loadOrExit(configDir, io);
-      const { yellow } = palette(io, 'stderr');
-      const gaps = clientRecordGaps(config);
-      for (const gap of gaps) io.stderr.write(`${yellow('warning:')} ${gap}\n`);
-      const warnings = config.warnings.length + gaps.length;
-      const names = config.domains.reduce((sum, d) => sum + 1 + d.aliases.length, 0);
-      const summary =
-        `${plural(config.domains.length, 'domain')} (${names} names with aliases) in ` +
-        `${plural(config.files.length, 'file')} of ${shownDir(configDir, io)}` +
-        `${bundled ? ' (the bundled example)' : ''}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
-      if (options.strict && warnings > 0)
-        throw new CliExit(EXIT.failed, `${summary}; --strict treats warnings as errors`);
-      io.stdout.write(`${palette(io, 'stdout').green('OK')}: ${summary}\n`);
-    });
+    .option('--sources', 'also read the SQL sources of the config and check every row')
+    .action(
+      async (dir: string | undefined, options: { config?: string; strict?: boolean; sources?: boolean }) => {
+        const { dir: configDir, bundled } = resolveConfigDir(dir ?? options.config, io);
+        const config = await loadOrExit(configDir, io);
+        const { yellow } = palette(io, 'stderr');
+        const gaps = clientRecordGaps(config);
+        for (const gap of gaps) io.stderr.write(`${yellow('warning:')} ${gap}\n`);
+        const warnings = config.warnings.length + gaps.length;
+        const names = config.domains.reduce((sum, d) => sum + 1 + d.aliases.length, 0);
+        const summary =
+          `${plural(config.domains.length, 'domain')} (${names} names with aliases) in ` +
+          `${plural(config.files.length, 'file')} of ${shownDir(configDir, io)}` +
+          `${bundled ? ' (the bundled example)' : ''}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
+        if (options.strict && warnings > 0)
+          throw new CliExit(EXIT.failed, `${summary}; --strict treats warnings as errors`);
+        io.stdout.write(`${palette(io, 'stdout').green('OK')}: ${summary}\n`);
+        const sources = config.sources?.list.length ?? 0;
+        if (sources === 0) return;
+        if (options.sources) await validateSources(config, io);
+        else
+          io.stdout.write(
+            `${plural(sources, 'SQL source')} not read: \`validate --sources\` checks their rows too\n`,
+          );
+      },
+    );
 }

@@ -1,4 +1,5 @@
 import type { Express, Request, Response } from 'express';
+import { sourcesReadiness } from '../../sources/readiness';
 import type { AppContext } from '../context';
 import { OPS_PATHS } from '../observe';
 import { methodNotAllowed } from '../respond';
@@ -19,7 +20,9 @@ export function registerOpsRoutes(app: Express, ctx: AppContext): void {
 
   app.get(OPS_PATHS.ready, (_req: Request, res: Response) => {
     const status = ctx.status();
+    const sources = sourcesReadiness(status.sources ?? []);
     const detail = {
+      ...(status.version !== undefined && { version: status.version }),
       generation: status.generation,
       loadedAt: status.loadedAt.toISOString(),
       domains: status.domains,
@@ -29,10 +32,12 @@ export function registerOpsRoutes(app: Express, ctx: AppContext): void {
         ok: status.lastAttempt.ok,
         errors: status.lastErrors,
       },
+      ...(status.sources && { sources: sources.sources }),
     };
     // A failed reload leaves the last good config serving, so the server stays ready; the
     // detail says what went wrong.
     if (ctx.draining()) json(res, 503, { status: 'draining', ...detail });
+    else if (!sources.ready) json(res, 503, { status: 'not-ready', reasons: sources.reasons, ...detail });
     else json(res, 200, { status: 'ready', ...detail });
   });
   app.all(OPS_PATHS.ready, methodNotAllowed('GET, HEAD'));
