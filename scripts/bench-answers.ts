@@ -1,7 +1,7 @@
 import { loadConfigDir } from '../src/config/load';
-import { answerMobileconfig, answerProfileQr } from '../src/service/apple-answers';
-import { answerAutodiscoverJson } from '../src/service/autodiscover-json-answers';
-import { Snapshot } from '../src/service/snapshot';
+import { answerMobileconfig, answerProfileQr } from '../src/endpoints/mobileconfig';
+import { answerAutodiscoverJson } from '../src/endpoints/autodiscover-json';
+import { Snapshot } from '../src/catalog/snapshot';
 
 /**
  * Cost per answer of the per-address endpoints, in-process (no HTTP), for a config directory

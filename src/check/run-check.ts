@@ -1,13 +1,9 @@
 import type { EmailAddress } from '../core/address';
 import { poxRequest } from '../protocols/pox-client-request';
 import { AUTODISCOVER_SRV, domainZones } from '../dns/records';
-import {
-  answerAutoconfig,
-  answerAutodiscoverPost,
-  AUTOCONFIG_PATHS,
-  AUTODISCOVER_PATH,
-} from '../service/answers';
-import type { Snapshot } from '../service/snapshot';
+import { answerAutoconfig, AUTOCONFIG_PATHS } from '../endpoints/autoconfig';
+import { answerAutodiscoverPost, AUTODISCOVER_PATH } from '../endpoints/autodiscover-pox';
+import type { Snapshot } from '../catalog/snapshot';
 import { checkAutoconfigAnswer, checkAutodiscoverAnswer, checkRedirectProbe } from './answer-checks';
 import type { DnsClient, Lookup } from './dns-client';
 import { checkDns, followUpQueries, initialQueries, type Observed, type Query } from './dns-checks';

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ConfigStatus } from '../service/config-holder';
+import type { ConfigStatus } from '../catalog/config-holder';
 
 /** Labels stay low-cardinality: protocol and outcome come from fixed sets, never from requests. */
 type RequestLabels = 'protocol' | 'outcome' | 'status';

@@ -3,7 +3,6 @@ import type { DomainSettings, ServerSettings } from '../core/settings';
 import { describeUsername, expandUsername } from '../core/username';
 import type { DnsFact, DomainPageFacts } from './domain-facts';
 import { localised, type Language } from './i18n';
-import { MOBILECONFIG_PATH, MOBILECONFIG_QR_PATH } from '../service/apple-answers';
 
 export type LoginPolicy = ReturnType<typeof describeUsername>;
 
@@ -16,7 +15,7 @@ export interface ServerView extends Omit<ServerSettings, 'username'> {
   readonly rank: 'recommended' | 'alternative';
 }
 
-/** Links the Apple profile routes of this service; they answer only for IMAP domains. */
+/** Links the Apple profile routes of this service; the page offers them only for IMAP domains. */
 export interface AppleProfileView {
   readonly href: string;
   readonly qrSrc: string;
@@ -115,8 +114,8 @@ export function settingsPageView(
     webmail: settings.webmail,
     appleProfile: facts.hasImap
       ? {
-          href: withAddress(MOBILECONFIG_PATH, address.address),
-          qrSrc: withAddress(MOBILECONFIG_QR_PATH, address.address),
+          href: withAddress(facts.profilePaths.mobileconfig, address.address),
+          qrSrc: withAddress(facts.profilePaths.qr, address.address),
         }
       : undefined,
     admin: {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadConfigDir, loadConfigTexts, type LoadedConfig } from '../../src/config/load';
-import { Snapshot } from '../../src/service/snapshot';
+import { Snapshot } from '../../src/catalog/snapshot';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const EXAMPLE_CONFIG_DIR = join(REPO_ROOT, 'config');

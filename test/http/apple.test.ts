@@ -4,7 +4,7 @@ import plist from 'plist';
 import request from 'supertest';
 import { loadConfigDir } from '../../src/config/load';
 import { createApp } from '../../src/http/app';
-import { Snapshot } from '../../src/service/snapshot';
+import { Snapshot } from '../../src/catalog/snapshot';
 import { appleSchemas, keyProblems } from '../helpers/apple-schema';
 import { makeTestPki, type TestPki } from '../helpers/certificates';
 import { EXAMPLE_CONFIG_DIR, exampleSnapshot, FIXED_NOW, loadInline } from '../helpers/example';

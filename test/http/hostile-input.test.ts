@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
-import type { Snapshot } from '../../src/service/snapshot';
+import type { Snapshot } from '../../src/catalog/snapshot';
 import { exampleSnapshot, FIXED_NOW, poxBody } from '../helpers/example';
 
 /**

@@ -5,8 +5,8 @@ import request from 'supertest';
 import { createApp } from '../../src/http/app';
 import { ServiceMetrics } from '../../src/http/metrics';
 import { createObserver, loggablePath, userHash } from '../../src/http/observe';
-import { statusOfSnapshot } from '../../src/service/config-holder';
-import type { Snapshot } from '../../src/service/snapshot';
+import { statusOfSnapshot } from '../../src/catalog/config-holder';
+import type { Snapshot } from '../../src/catalog/snapshot';
 import { LogCapture } from '../helpers/config-dir';
 import { exampleSnapshot, FIXED_NOW, poxBody } from '../helpers/example';
 
@@ -149,9 +149,7 @@ describe('the observer outside Express', () => {
       res.once('close', () =>
         observe(req, res, { protocol: 'autoconfig', outcome: 'ok', domain: 'example.com' }, startedAt),
       );
-      res
-        .writeHead(200, { 'Content-Type': 'application/xml' })
-        .end(snapshot.lookup('example.com')?.autoconfig);
+      res.writeHead(200, { 'Content-Type': 'application/xml' }).end(Buffer.from('<clientConfig/>'));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

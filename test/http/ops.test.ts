@@ -4,8 +4,8 @@ import { loadConfigDir } from '../../src/config/load';
 import { createApp } from '../../src/http/app';
 import { ServiceMetrics } from '../../src/http/metrics';
 import { reloadAndReport } from '../../src/server/reload';
-import { ConfigHolder } from '../../src/service/config-holder';
-import { Snapshot } from '../../src/service/snapshot';
+import { ConfigHolder } from '../../src/catalog/config-holder';
+import { Snapshot } from '../../src/catalog/snapshot';
 import { LogCapture, TempConfigDir } from '../helpers/config-dir';
 import { poxBody } from '../helpers/example';
 
@@ -148,7 +148,7 @@ describe('reload while requests are in flight', () => {
     // The worst moment: the config in force changes while the request is looking up its domain.
     const racing = new Proxy(before, {
       get(target, property) {
-        if (property === 'lookup') current = next;
+        if (property === 'settings') current = next;
         const value = Reflect.get(target, property, target) as unknown;
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
@@ -166,7 +166,7 @@ describe('reload while requests are in flight', () => {
     expect(calls).toBe(1); // one snapshot per request: nothing mixes two configs
     await request(racingApp).get('/mail/config-v1.1.xml?emailaddress=a%40fresh.example').expect(200);
     // Snapshots are immutable: whoever still holds the old one keeps getting the old answers.
-    expect(before.lookup('fresh.example')).toBeUndefined();
+    expect(before.settings('fresh.example')).toBeUndefined();
   });
 });
 

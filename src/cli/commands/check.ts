@@ -6,7 +6,7 @@ import { DnsClient } from '../../check/dns-client';
 import { formatEndpoint, nameserverFromResolvConf, parseEndpoint, type Endpoint } from '../../check/endpoint';
 import { formatReport, reportJson } from '../../check/report';
 import { checkDomain } from '../../check/run-check';
-import { Snapshot } from '../../service/snapshot';
+import { Snapshot } from '../../catalog/snapshot';
 import { resolveConfigDir } from '../config-dir';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';

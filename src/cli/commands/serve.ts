@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { ConfigHolder } from '../../service/config-holder';
+import { ConfigHolder } from '../../catalog/config-holder';
 import { parseListenAddress } from '../../server/listen-address';
 import { reloadAndReport } from '../../server/reload';
 import { startServer, type ListenAddress, type RunningServer } from '../../server/start';

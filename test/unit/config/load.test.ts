@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { loadConfigDir, loadConfigTexts } from '../../../src/config/load';
 import { formatProblem } from '../../../src/config/problems';
 import { configJsonSchema } from '../../../src/config/schema';
-import { Snapshot } from '../../../src/service/snapshot';
+import { Snapshot } from '../../../src/catalog/snapshot';
 import { EXAMPLE_CONFIG_DIR, loadInline, REPO_ROOT } from '../../helpers/example';
 
 function problems(files: Record<string, string>): string[] {

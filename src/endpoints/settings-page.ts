@@ -1,11 +1,18 @@
+import type { Preparer } from '../catalog/prepared-cache';
+import type { Snapshot } from '../catalog/snapshot';
 import { parseEmailAddress } from '../core/address';
-import { findAsset, pageAssets, type PageAssets } from '../pages/assets';
+import { domainZones } from '../dns/records';
+import { ASSET_PREFIX, findAsset, pageAssets, type PageAssets } from '../pages/assets';
+import { prepareDomainPage, type DomainPageFacts, type PagePaths } from '../pages/domain-facts';
 import { chooseLanguage } from '../pages/i18n';
 import { renderPage } from '../pages/render';
 import { settingsPageView, type PageView } from '../pages/view-model';
-import type { Answer } from './answers';
+import { MESSAGES, plain, type Answer, type Outcome } from './answer';
+import { AUTOCONFIG_PATHS } from './autoconfig';
+import { AUTODISCOVER_PATH } from './autodiscover-pox';
+import type { Endpoint } from './endpoint';
 import { domainFromHost, hostName } from './host';
-import type { Snapshot } from './snapshot';
+import { MOBILECONFIG_PATH, MOBILECONFIG_QR_PATH } from './mobileconfig';
 
 export const SETTINGS_PAGE_PATHS = ['/', '/settings'] as const;
 
@@ -19,11 +26,28 @@ export interface PageRequest {
 
 const HTML = 'text/html; charset=utf-8';
 
+const PAGE_PATHS: PagePaths = {
+  autoconfig: AUTOCONFIG_PATHS,
+  autodiscover: AUTODISCOVER_PATH,
+  mobileconfig: MOBILECONFIG_PATH,
+  mobileconfigQr: MOBILECONFIG_QR_PATH,
+};
+
+/** What the page shows about a domain whoever asks, DNS records included. */
+const pageFacts: Preparer<DomainPageFacts> = {
+  name: 'settings-page',
+  prepare: (settings, catalog) =>
+    prepareDomainPage(settings, catalog.service, domainZones(settings, catalog.dns), PAGE_PATHS),
+  // Mostly references to the shared settings; the DNS facts are its own strings.
+  size: (facts) =>
+    800 + facts.dnsFacts.reduce((sum, fact) => sum + (fact.name.length + fact.value.length) * 2 + 64, 0),
+};
+
 function htmlAnswer(
   status: number,
   view: PageView,
   assets: PageAssets,
-  outcome: string,
+  outcome: Outcome,
   domain?: string,
 ): Answer {
   const body = Buffer.from(renderPage(view, assets), 'utf8');
@@ -70,12 +94,12 @@ export function answerSettingsPage(snapshot: Snapshot, request: PageRequest): An
       'bad-request',
     );
   }
-  const prepared = snapshot.lookup(parsed.value.domain);
-  if (!prepared) {
+  const settings = snapshot.settings(parsed.value.domain);
+  if (!settings) {
     return htmlAnswer(404, { kind: 'unknown-domain', language }, assets, 'unknown-domain');
   }
-  const view = settingsPageView(prepared.settings, prepared.page, parsed.value, language);
-  return htmlAnswer(200, view, assets, 'ok', prepared.settings.domain);
+  const view = settingsPageView(settings, snapshot.prepared(pageFacts, settings), parsed.value, language);
+  return htmlAnswer(200, view, assets, 'ok', settings.domain);
 }
 
 /** The page's CSS and JS; their URLs carry a content hash, so browsers may keep them for a year. */
@@ -93,3 +117,35 @@ export function answerPageAsset(path: string): Answer | undefined {
     meta: { protocol: 'settings-page', outcome: 'asset' },
   };
 }
+
+export const settingsPageEndpoint: Endpoint = {
+  name: 'settings-page',
+  protocol: 'settings-page',
+  paths: SETTINGS_PAGE_PATHS,
+  methods: ['GET'],
+  kind: 'html',
+  rateLimited: true,
+  // A repeated `email` shows the form's "invalid address" message, in the visitor's language.
+  repeatedParameters: 'read',
+  answer: (request, ctx) =>
+    answerSettingsPage(ctx.snapshot, {
+      email: request.query.get('email'),
+      lang: request.query.get('lang'),
+      acceptLanguage: request.acceptLanguage,
+      host: request.host,
+    }),
+};
+
+const ASSET_NOT_FOUND = plain(404, MESSAGES.notFound, { protocol: 'settings-page', outcome: 'not-found' });
+
+/** The page's stylesheet and script. */
+export const pageAssetsEndpoint: Endpoint = {
+  name: 'page-assets',
+  protocol: 'settings-page',
+  paths: [],
+  prefix: ASSET_PREFIX,
+  methods: ['GET'],
+  kind: 'machine',
+  rateLimited: true,
+  answer: (request) => answerPageAsset(`${ASSET_PREFIX}${request.rest}`) ?? ASSET_NOT_FOUND,
+};

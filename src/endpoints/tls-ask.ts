@@ -1,6 +1,7 @@
+import type { Snapshot } from '../catalog/snapshot';
 import { normalizeDomain } from '../core/address';
-import type { Answer } from './answers';
-import type { Snapshot } from './snapshot';
+import { plain, type Answer } from './answer';
+import type { Endpoint } from './endpoint';
 
 /**
  * The on-demand TLS "ask" endpoint: a TLS-terminating proxy (Caddy's `on_demand_tls { ask … }`)
@@ -9,9 +10,6 @@ import type { Snapshot } from './snapshot';
  * proxy request certificates (and burn the ACME rate limits) for names we do not serve.
  */
 export const TLS_ASK_PATH = '/.well-known/mail-autoconf/tls-ask';
-
-/** The host name prefixes clients look up for a mail domain (protocols.md §1.1, §2.1). */
-export const CERTIFICATE_PREFIXES = ['autoconfig', 'autodiscover'] as const;
 
 /** A DNS name is at most 253 characters, plus one for an optional trailing dot. */
 const MAX_NAME = 254;
@@ -43,21 +41,30 @@ export function judgeCertificateName(snapshot: Snapshot, raw: unknown): TlsAskVe
 
 export function answerTlsAsk(snapshot: Snapshot, request: { domain: unknown }): Answer {
   const verdict = judgeCertificateName(snapshot, request.domain);
-  const [status, message, outcome] = verdict.ok
-    ? ([200, TLS_ASK_MESSAGES.approved, 'ok'] as const)
-    : verdict.reason === 'not-served'
-      ? ([404, TLS_ASK_MESSAGES.notServed, 'unknown-domain'] as const)
-      : ([400, TLS_ASK_MESSAGES[verdict.reason], 'bad-request'] as const);
-  const body = Buffer.from(message, 'utf8');
-  return {
-    status,
-    headers: {
-      'Content-Type': 'text/plain; charset=utf-8',
-      'Content-Length': String(body.length),
-      // A verdict must follow the config in force, not one cached before a reload.
-      'Cache-Control': 'no-store',
-    },
-    body,
-    meta: { protocol: 'tls-ask', outcome, ...(verdict.ok && { domain: verdict.domain }) },
-  };
+  // A verdict must follow the config in force, not one cached before a reload (plain: no-store).
+  if (verdict.ok)
+    return plain(200, TLS_ASK_MESSAGES.approved, {
+      protocol: 'tls-ask',
+      outcome: 'ok',
+      domain: verdict.domain,
+    });
+  if (verdict.reason === 'not-served')
+    return plain(404, TLS_ASK_MESSAGES.notServed, { protocol: 'tls-ask', outcome: 'unknown-domain' });
+  return plain(400, TLS_ASK_MESSAGES[verdict.reason], { protocol: 'tls-ask', outcome: 'bad-request' });
 }
+
+/**
+ * Caddy's on-demand TLS asks `GET <ask URL>?domain=<name>`. The proxies in deploy/ keep this path
+ * away from the public side. Not rate limited: every ask comes from the proxy's one address, so a
+ * stranger's handshakes with random names would spend the bucket and stop real certificates.
+ */
+export const tlsAskEndpoint: Endpoint = {
+  name: 'tls-ask',
+  protocol: 'tls-ask',
+  paths: [TLS_ASK_PATH],
+  methods: ['GET'],
+  kind: 'machine',
+  rateLimited: false,
+  refuse: () => plain(400, TLS_ASK_MESSAGES.missing, { protocol: 'tls-ask', outcome: 'bad-request' }),
+  answer: (request, ctx) => answerTlsAsk(ctx.snapshot, { domain: request.query.get('domain') }),
+};

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { answerMobileconfig, answerProfileQr } from '../../../src/service/apple-answers';
-import { answerAutodiscoverJson } from '../../../src/service/autodiscover-json-answers';
-import type { Snapshot } from '../../../src/service/snapshot';
+import { answerMobileconfig, answerProfileQr } from '../../../src/endpoints/mobileconfig';
+import { answerAutodiscoverJson } from '../../../src/endpoints/autodiscover-json';
+import type { Snapshot } from '../../../src/catalog/snapshot';
 import { exampleSnapshot, FIXED_NOW } from '../../helpers/example';
 
 let snapshot: Snapshot;

@@ -1,8 +1,8 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfigDir } from '../../../src/config/load';
-import { answerMobileconfig } from '../../../src/service/apple-answers';
-import { ConfigHolder } from '../../../src/service/config-holder';
+import { answerMobileconfig } from '../../../src/endpoints/mobileconfig';
+import { ConfigHolder } from '../../../src/catalog/config-holder';
 import { makeTestPki, type TestPki } from '../../helpers/certificates';
 import { FIXED_NOW } from '../../helpers/example';
 import { runTool } from '../../helpers/system-tool';

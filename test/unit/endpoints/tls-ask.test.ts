@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { Snapshot } from '../../../src/service/snapshot';
-import { answerTlsAsk, judgeCertificateName } from '../../../src/service/tls-ask';
+import { Snapshot } from '../../../src/catalog/snapshot';
+import { answerTlsAsk, judgeCertificateName } from '../../../src/endpoints/tls-ask';
 import { exampleSnapshot, loadInline } from '../../helpers/example';
 
 let example: Snapshot;

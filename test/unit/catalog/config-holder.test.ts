@@ -1,4 +1,4 @@
-import { ConfigHolder } from '../../../src/service/config-holder';
+import { ConfigHolder } from '../../../src/catalog/config-holder';
 import { TempConfigDir } from '../../helpers/config-dir';
 import { loadExample } from '../../helpers/example';
 

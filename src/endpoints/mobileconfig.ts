@@ -1,0 +1,111 @@
+import type { Preparer } from '../catalog/prepared-cache';
+import type { Snapshot } from '../catalog/snapshot';
+import { parseEmailAddress, type EmailAddress } from '../core/address';
+import type { DomainSettings } from '../core/settings';
+import { MOBILECONFIG_CONTENT_TYPE, prepareAppleProfile, profileLink } from '../protocols/apple';
+import { fillPrepared, type PreparedText } from '../protocols/prepared-text';
+import { renderQrSvg, SVG_CONTENT_TYPE } from '../protocols/qr';
+import { answer, MESSAGES, NO_STORE, plain, type Answer, type Protocol } from './answer';
+import type { Endpoint, Query } from './endpoint';
+
+export const MOBILECONFIG_PATH = '/mobileconfig';
+/** Short to type on a phone; same answer. */
+export const MOBILECONFIG_ALIAS_PATH = '/apple';
+export const MOBILECONFIG_QR_PATH = '/mobileconfig/qr.svg';
+
+/** The unsigned `.mobileconfig` plist; signing happens per request, after the address is in. */
+const appleProfile: Preparer<PreparedText> = {
+  name: 'mobileconfig',
+  prepare: (settings) => prepareAppleProfile(settings),
+  size: (text) => {
+    let total = 64 + text.slots.length * 16;
+    for (const chunk of text.chunks) total += chunk.length * 2 + 16;
+    return total;
+  },
+};
+
+type Lookup = { ok: true; address: EmailAddress; settings: DomainSettings } | { ok: false; answer: Answer };
+
+/** Both Apple endpoints need one valid address of a served domain; anything else is refused alike. */
+function lookup(snapshot: Snapshot, emailaddress: unknown, protocol: Protocol): Lookup {
+  const parsed = typeof emailaddress === 'string' ? parseEmailAddress(emailaddress) : undefined;
+  if (!parsed?.ok)
+    return { ok: false, answer: plain(400, MESSAGES.badAddress, { protocol, outcome: 'bad-request' }) };
+  const settings = snapshot.settings(parsed.value.domain);
+  if (!settings)
+    return { ok: false, answer: plain(404, MESSAGES.unknownDomain, { protocol, outcome: 'unknown-domain' }) };
+  return { ok: true, address: parsed.value, settings };
+}
+
+/**
+ * The configuration profile for one address (protocols.md §4.1): the prepared plist with the
+ * address filled in, CMS-signed when a signing certificate is configured. Per-user, so not cached.
+ */
+export function answerMobileconfig(
+  snapshot: Snapshot,
+  request: { emailaddress: unknown; now: Date },
+): Answer {
+  const found = lookup(snapshot, request.emailaddress, 'mobileconfig');
+  if (!found.ok) return found.answer;
+  const { address, settings } = found;
+  const plist = Buffer.from(fillPrepared(snapshot.prepared(appleProfile, settings), address), 'utf8');
+  const body = snapshot.signer ? snapshot.signer.sign(plist, request.now) : plist;
+  const domain = settings.domain;
+  return answer(
+    200,
+    MOBILECONFIG_CONTENT_TYPE,
+    body,
+    { protocol: 'mobileconfig', outcome: 'ok', domain },
+    { 'Content-Disposition': `attachment; filename="${domain}.mobileconfig"`, ...NO_STORE },
+  );
+}
+
+/** A QR code of the profile's download link, for reading an address on a computer into a phone. */
+export async function answerProfileQr(
+  snapshot: Snapshot,
+  request: { emailaddress: unknown },
+): Promise<Answer> {
+  const found = lookup(snapshot, request.emailaddress, 'mobileconfig-qr');
+  if (!found.ok) return found.answer;
+  const { address, settings } = found;
+  const svg = await renderQrSvg(profileLink(settings, snapshot.service, address));
+  return answer(
+    200,
+    SVG_CONTENT_TYPE,
+    svg,
+    { protocol: 'mobileconfig-qr', outcome: 'ok', domain: settings.domain },
+    NO_STORE,
+  );
+}
+
+/** `emailaddress` as automx2 and autoconfig name it, or the shorter `email` of the alias. */
+const address = (query: Query): unknown => query.get('emailaddress') ?? query.get('email');
+
+/** Apple configuration profiles (protocols.md §4). */
+export const mobileconfigEndpoint: Endpoint = {
+  name: 'mobileconfig',
+  protocol: 'mobileconfig',
+  paths: [MOBILECONFIG_PATH, MOBILECONFIG_ALIAS_PATH],
+  methods: ['GET'],
+  kind: 'machine',
+  rateLimited: true,
+  answer: (request, ctx) =>
+    answerMobileconfig(ctx.snapshot, { emailaddress: address(request.query), now: ctx.now }),
+  render: [
+    {
+      format: 'mobileconfig',
+      render: (snapshot, emailaddress, now) => answerMobileconfig(snapshot, { emailaddress, now }),
+    },
+  ],
+};
+
+/** The QR code of the profile's link. */
+export const mobileconfigQrEndpoint: Endpoint = {
+  name: 'mobileconfig-qr',
+  protocol: 'mobileconfig-qr',
+  paths: [MOBILECONFIG_QR_PATH],
+  methods: ['GET'],
+  kind: 'machine',
+  rateLimited: true,
+  answer: (request, ctx) => answerProfileQr(ctx.snapshot, { emailaddress: address(request.query) }),
+};
