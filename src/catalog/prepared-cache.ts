@@ -24,6 +24,8 @@ export interface PrepareContext {
   readonly service: ServiceSettings;
   readonly dns: DnsContext;
   idOf(value: object): number;
+  /** Another preparer's value, so one may build on a shared one. */
+  prepared<T extends object>(preparer: Preparer<T>, settings: DomainSettings): T;
 }
 
 /** Bookkeeping per entry (key string, LRU node, Map slot), counted on top of the value's own size. */

@@ -2,8 +2,9 @@ import { ownBuffer } from '../catalog/snapshot';
 import type { Preparer } from '../catalog/prepared-cache';
 import type { Snapshot } from '../catalog/snapshot';
 import { parseEmailAddress } from '../core/address';
-import { AUTOCONFIG_CONTENT_TYPE, renderAutoconfig } from '../protocols/mozilla';
+import { AUTOCONFIG_CONTENT_TYPE } from '../protocols/mozilla';
 import { answer, MESSAGES, NO_STORE, plain, TEXT, type Answer } from './answer';
+import { autoconfigTemplate, fillAutoconfig } from './autoconfig-template';
 import type { Endpoint } from './endpoint';
 import { domainFromHost, hostName } from './host';
 
@@ -18,11 +19,11 @@ export const AUTOCONFIG_PATHS = [
  */
 const autoconfigAnswer: Preparer<Answer> = {
   name: 'autoconfig',
-  prepare: (settings) =>
+  prepare: (settings, catalog) =>
     answer(
       200,
       AUTOCONFIG_CONTENT_TYPE,
-      ownBuffer(renderAutoconfig(settings)),
+      ownBuffer(fillAutoconfig(catalog.prepared(autoconfigTemplate, settings), settings)),
       { protocol: 'autoconfig', outcome: 'ok', domain: settings.domain },
       { 'Cache-Control': 'public, max-age=3600' },
     ),
