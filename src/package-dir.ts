@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -14,4 +14,12 @@ export function packageDir(): string {
     dir = parent;
   }
   return dir;
+}
+
+/** The version in package.json: the one number `--version`, npm and the changelog share. */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(packageDir(), 'package.json'), 'utf8')) as {
+    version?: unknown;
+  };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
 }

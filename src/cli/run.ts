@@ -6,8 +6,7 @@ import { registerRender } from './commands/render';
 import { registerSchema } from './commands/schema';
 import { registerServe } from './commands/serve';
 import { registerValidate } from './commands/validate';
-
-export const VERSION = '0.1.0';
+import { packageVersion } from '../package-dir';
 
 /**
  * The admin CLI as a function: argv in, exit code out. Only the bin file touches `process`, so
@@ -18,7 +17,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .description(
       'Mail client autoconfiguration: Thunderbird autoconfig, Outlook Autodiscover and DNS records from YAML',
     )
-    .version(VERSION)
+    .version(packageVersion())
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
@@ -30,7 +29,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     exitCode = code;
   };
   registerServe(program, io);
-  registerValidate(program, io, setExit);
+  registerValidate(program, io);
   registerRender(program, io);
   registerSchema(program, io);
   registerDns(program, io);

@@ -27,13 +27,3 @@ export function formatPath(path: readonly PathSegment[]): string {
   }
   return out;
 }
-
-/** Parses what formatPath wrote, so a stored source path can be located again. */
-export function parsePath(path: string): PathSegment[] {
-  const segments: PathSegment[] = [];
-  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
-    if (match[2] !== undefined) segments.push(Number(match[2]));
-    else if (match[1] !== undefined) segments.push(match[1]);
-  }
-  return segments;
-}

@@ -58,22 +58,14 @@ type Resolved = {
   dns: DnsContext;
 };
 
-/**
- * Applies profiles (`extends`) to every domain entry, normalises names, fills defaults and checks
- * rules that span entries or files (duplicates, unknown profiles, cycles).
- */
-export function resolveConfig(input: ResolveInput): Resolved {
-  const steps = resolveSteps(input);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
 /** Domains resolved between two pauses of {@link resolveSteps}: a few milliseconds of work. */
 const DOMAINS_PER_STEP = 2000;
 
-/** {@link resolveConfig} as a generator that pauses every {@link DOMAINS_PER_STEP} domains. */
+/**
+ * Applies profiles (`extends`) to every domain entry, normalises names, fills defaults and checks
+ * rules that span entries or files (duplicates, unknown profiles, cycles). A generator that pauses
+ * every {@link DOMAINS_PER_STEP} domains, so a large load gives the event loop turns.
+ */
 export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];

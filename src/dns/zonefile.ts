@@ -81,11 +81,7 @@ export function formatZones(zones: readonly ZoneRecords[]): string {
   return zones.map(formatZone).join('\n');
 }
 
-/** The same records for automation: one object per zone, names absolute with trailing dots. */
-export function zonesJson(zones: readonly ZoneRecords[]): unknown {
-  return { zones: zones.map(zoneJson) };
-}
-
+/** The records of one zone for automation: names absolute with trailing dots. */
 export function zoneJson(zone: ZoneRecords): unknown {
   return {
     zone: absolute(zone.zone),
@@ -107,7 +103,7 @@ export function zoneJson(zone: ZoneRecords): unknown {
 
 /**
  * Writes zones one at a time, so `dns --all` for a large config never holds the whole text: the
- * zone-file form, or the JSON of `zonesJson` byte for byte.
+ * zone-file form, or JSON `{ "zones": [...] }` with one {@link zoneJson} object per zone.
  */
 export function writeZones(
   zones: Iterable<ZoneRecords>,

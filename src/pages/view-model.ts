@@ -15,7 +15,10 @@ export interface ServerView extends Omit<ServerSettings, 'username'> {
   readonly rank: 'recommended' | 'alternative';
 }
 
-/** Links the Apple profile routes of this service; the page offers them only for IMAP domains. */
+/**
+ * Links to the Apple profile routes of this service. The routes answer for POP-only domains too;
+ * the page offers the link only where the domain has IMAP (see `hasImap`).
+ */
 export interface AppleProfileView {
   readonly href: string;
   readonly qrSrc: string;

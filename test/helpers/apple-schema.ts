@@ -6,10 +6,10 @@ import { REPO_ROOT } from './example';
 /** Key name → plist type and presence, as Apple's device-management schemas list them. */
 export type KeySpec = Record<string, { type: string; presence: string }>;
 
-const SHARED_APPLE = join(REPO_ROOT, '..', 'shared', 'schemas', 'apple');
+const APPLE_SCHEMAS = join(REPO_ROOT, 'test', 'schemas', 'apple');
 
 function keysOf(file: string): KeySpec {
-  const doc = parse(readFileSync(join(SHARED_APPLE, file), 'utf8')) as {
+  const doc = parse(readFileSync(join(APPLE_SCHEMAS, file), 'utf8')) as {
     payloadkeys: { key: string; type: string; presence: string }[];
   };
   return Object.fromEntries(

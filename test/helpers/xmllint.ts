@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './example';
 
-const SHARED_SCHEMAS = join(REPO_ROOT, '..', 'shared', 'schemas');
+const SCHEMAS = join(REPO_ROOT, 'test', 'schemas');
 const MOBILESYNC_NS = 'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006';
 
 /** Runs xmllint on `xml` given on stdin; returns its verdict and messages. */
@@ -20,13 +20,13 @@ function xmllint(args: string[], xml: string): { ok: boolean; output: string } {
 /**
  * The MS-ASCMD §6.4 Autodiscover response schema, validating the mobilesync variant too. The
  * published copy lacks the one xs:import of the mobilesync schema that the §6.4 text has (see the
- * schemas' SOURCE.md), so a temporary copy gets exactly that line.
+ * test/schemas/SOURCE.md), so a temporary copy gets exactly that line.
  */
 export class AutodiscoverXsd {
   private readonly dir = mkdtempSync(join(tmpdir(), 'mail-autoconf-xsd-'));
 
   constructor() {
-    const source = join(SHARED_SCHEMAS, 'ms-ascmd');
+    const source = join(SCHEMAS, 'ms-ascmd');
     writeFileSync(
       join(this.dir, 'AutodiscoverMobileSync.xsd'),
       readFileSync(join(source, 'AutodiscoverMobileSync.xsd')),
@@ -49,5 +49,5 @@ export class AutodiscoverXsd {
 
 /** The autoconfig RELAX NG schema of the IETF draft (permissive: catches structure errors). */
 export function validateAutoconfig(xml: string): { ok: boolean; output: string } {
-  return xmllint(['--relaxng', join(SHARED_SCHEMAS, 'autoconfig.rng')], xml);
+  return xmllint(['--relaxng', join(SCHEMAS, 'autoconfig.rng')], xml);
 }

@@ -54,18 +54,20 @@ describe('Mozilla autoconfig over HTTP', () => {
     for (const query of [
       'emailaddress=%3Cscript%3E%40example.com',
       'emailaddress=a%40example.com&emailaddress=b%40example.com',
-      'emailaddress[x]=y',
     ]) {
       const res = await request(app).get(`/mail/config-v1.1.xml?${query}`);
-      if (query.startsWith('emailaddress[')) {
-        // The simple query parser keeps `emailaddress[x]` as an unrelated key: no address given.
-        expect(res.status).toBe(404);
-      } else {
-        expect(res.status).toBe(400);
-        expect(res.text).not.toContain('script');
-        expect(res.text).not.toContain('example.com');
-      }
+      expect(res.status).toBe(400);
+      expect(res.text).not.toContain('script');
+      expect(res.text).not.toContain('example.com');
     }
+  });
+
+  it('reads a bracketed key as an unrelated parameter, so no address was given: 404', async () => {
+    // The simple query parser keeps `emailaddress[x]` as a key of its own instead of building an
+    // object, so the request names no address at all.
+    const res = await request(app).get('/mail/config-v1.1.xml?emailaddress[x]=y');
+    expect(res.status).toBe(404);
+    expect(res.text).not.toContain('y');
   });
 
   it('supports HEAD and refuses other methods with 405 and Allow', async () => {

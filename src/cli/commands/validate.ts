@@ -3,7 +3,7 @@ import { resolveConfigDir } from '../config-dir';
 import type { CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
 
-export function registerValidate(program: Command, io: CliIo, _setExit: (code: number) => void): void {
+export function registerValidate(program: Command, io: CliIo): void {
   program
     .command('validate')
     .description('check a config directory; print every error as file:line:col path: reason')

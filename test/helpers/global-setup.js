@@ -3,7 +3,7 @@ const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
 
 module.exports = function globalSetup() {
-  const root = join(__dirname, '..');
+  const root = join(__dirname, '..', '..');
   execFileSync(
     process.execPath,
     [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],

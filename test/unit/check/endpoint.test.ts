@@ -1,4 +1,4 @@
-import { formatEndpoint, nameserverFromResolvConf, parseEndpoint } from '../../src/check/endpoint';
+import { formatEndpoint, nameserverFromResolvConf, parseEndpoint } from '../../../src/check/endpoint';
 
 describe('--resolver / --connect-to values', () => {
   it.each([

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { parseEmailAddress } from '../../src/core/address';
-import { parsePoxRequest } from '../../src/protocols/pox-request';
-import { poxBody } from '../helpers/example';
+import { parseEmailAddress } from '../../../src/core/address';
+import { parsePoxRequest } from '../../../src/protocols/pox-request';
+import { poxBody } from '../../helpers/example';
 
 /** Characters protocols.md §5.3 forbids because they inject markup, headers, paths or placeholders. */
 const FORBIDDEN = [

@@ -1,9 +1,9 @@
 import dnsPacket from 'dns-packet';
-import { DnsContext, domainZones, preferenceOrder, type ZoneRecords } from '../../src/dns/records';
-import { fromPacketAnswer, recordKey, recordProblem, toPacketAnswer } from '../../src/dns/record';
-import { formatZones } from '../../src/dns/zonefile';
-import { exampleSnapshot, loadInline } from '../helpers/example';
-import { namedCheckzone, zoneSections } from '../helpers/named-checkzone';
+import { DnsContext, domainZones, preferenceOrder, type ZoneRecords } from '../../../src/dns/records';
+import { fromPacketAnswer, recordKey, recordProblem, toPacketAnswer } from '../../../src/dns/record';
+import { formatZones } from '../../../src/dns/zonefile';
+import { exampleSnapshot, loadInline } from '../../helpers/example';
+import { namedCheckzone, zoneSections } from '../../helpers/named-checkzone';
 
 const SERVICE =
   'service: { publicHost: autoconfig.provider.example, publicAddresses: [192.0.2.10, 2001:db8::10] }\n';

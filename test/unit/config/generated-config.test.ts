@@ -1,15 +1,15 @@
-import { loadConfigTexts, loadConfigTextsInSlices, type LoadedConfig } from '../../src/config/load';
-import { answerAutoconfig } from '../../src/endpoints/autoconfig';
-import { answerAutodiscoverPost } from '../../src/endpoints/autodiscover-pox';
-import { Snapshot } from '../../src/catalog/snapshot';
+import { Snapshot } from '../../../src/catalog/snapshot';
+import { loadConfigTexts, loadConfigTextsInSlices, type LoadedConfig } from '../../../src/config/load';
+import { answerAutoconfig } from '../../../src/endpoints/autoconfig';
+import { answerAutodiscoverPost } from '../../../src/endpoints/autodiscover-pox';
 import {
   aliasName,
   domainName,
   generateConfig,
   OVERRIDE_EVERY,
   profileOf,
-} from '../../scripts/generate-config';
-import { FIXED_NOW, poxBody } from '../helpers/example';
+} from '../../../scripts/generate-config';
+import { FIXED_NOW, poxBody } from '../../helpers/example';
 
 const DOMAINS = 4000;
 /** Room for a few dozen domains' prepared answers, so the tests below pass the bound. */

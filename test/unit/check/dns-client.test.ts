@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
-import { DnsClient } from '../../src/check/dns-client';
-import { startDnsServer } from '../helpers/dns-server';
+import { DnsClient } from '../../../src/check/dns-client';
+import { startDnsServer } from '../../helpers/dns-server';
 
 describe('DnsClient (dns-packet over UDP, TCP on truncation)', () => {
   const records = [

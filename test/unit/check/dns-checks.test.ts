@@ -1,8 +1,8 @@
-import type { Lookup, QueryType } from '../../src/check/dns-client';
-import { checkDns } from '../../src/check/dns-checks';
-import { DnsContext, domainZones } from '../../src/dns/records';
-import { toPacketAnswer } from '../../src/dns/record';
-import { loadInline } from '../helpers/example';
+import type { Lookup, QueryType } from '../../../src/check/dns-client';
+import { checkDns } from '../../../src/check/dns-checks';
+import { DnsContext, domainZones } from '../../../src/dns/records';
+import { toPacketAnswer } from '../../../src/dns/record';
+import { loadInline } from '../../helpers/example';
 
 /** The pure comparison: resolver answers as data in, one result per check out. */
 function zoneOf(service: string) {

@@ -1,5 +1,5 @@
-import { render, type RenderFormat } from './helpers/render';
-import { expectGolden } from './helpers/golden';
+import { render, type RenderFormat } from '../../helpers/render';
+import { expectGolden } from '../../helpers/golden';
 
 /**
  * Golden files: the exact bytes each example domain gets in each format. They were reviewed by eye
