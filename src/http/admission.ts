@@ -96,13 +96,35 @@ export function refusalAnswer(endpoint: Endpoint, refusal: Refusal, ctx: Endpoin
 }
 
 export function tooLarge(endpoint: Endpoint, limit: number): Answer {
-  return plain(
-    413,
-    `Request body too large: the limit is ${limit / 1024} KiB.\n`,
-    { protocol: endpoint.protocol, outcome: 'too-large' },
-    // The rest of the body is not read: the connection cannot carry another request.
-    { Connection: 'close' },
-  );
+  return plain(413, `Request body too large: the limit is ${limit / 1024} KiB.\n`, {
+    protocol: endpoint.protocol,
+    outcome: 'too-large',
+  });
+}
+
+/** How much of a refused body is read and dropped after the 413, and for how long at most. */
+const LINGER_BYTES = 4 * 1024 * 1024;
+const LINGER_MS = 2_000;
+
+/**
+ * Reads and drops the rest of a body that will not be used, so a client still uploading can read
+ * the answer (closing at once would reset the connection, and with it the unread answer), but only
+ * up to a bound: an endless upload is cut off after a few MiB or seconds.
+ */
+export function discardRest(req: IncomingMessage): void {
+  if (req.readableEnded) return;
+  let dropped = 0;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, LINGER_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) cut();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+  req.on('error', () => undefined);
+  req.resume();
 }
 
 /**
@@ -202,6 +224,7 @@ export function readBody(
       req.unpipe(decoder);
       decoder.destroy();
     }
+    if (!result.ok) discardRest(req);
     done(result);
   };
   const onDecoded = (chunk: Buffer) => {

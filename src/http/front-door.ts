@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Snapshot } from '../catalog/snapshot';
 import { MESSAGES, plain, type Answer, type AnswerMeta } from '../endpoints/answer';
 import type { Endpoint, EndpointContext } from '../endpoints/endpoint';
-import { admit, readBody, refusalAnswer, tooLarge } from './admission';
+import { admit, discardRest, readBody, refusalAnswer, tooLarge } from './admission';
 import { createClientResolver, type TrustSetting } from './client';
 import type { RequestObserver } from './observe';
 import { clientBucket, createRateLimiter } from './rate-limit';
@@ -114,8 +114,10 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
       fail(error);
       return;
     }
-    if (verdict.kind === 'refused') write(verdict.answer);
-    else if (verdict.kind === 'admitted') answerWith(verdict.request);
+    if (verdict.kind === 'refused') {
+      write(verdict.answer);
+      discardRest(req);
+    } else if (verdict.kind === 'admitted') answerWith(verdict.request);
     else
       readBody(req, verdict, (result) => {
         if (result.ok) answerWith({ ...verdict.request, body: result.body });
