@@ -1,4 +1,4 @@
-import { loadConfigDir } from '../src/config/load';
+import { loadCatalogDir } from '../src/catalog/load';
 import { answerMobileconfig, answerProfileQr } from '../src/endpoints/mobileconfig';
 import { answerAutodiscoverJson } from '../src/endpoints/autodiscover-json';
 import { Snapshot } from '../src/catalog/snapshot';
@@ -11,7 +11,7 @@ import { Snapshot } from '../src/catalog/snapshot';
  */
 async function main(): Promise<void> {
   const dir = process.argv[2] ?? 'config';
-  const loaded = await loadConfigDir(dir);
+  const loaded = await loadCatalogDir(dir);
   if (!loaded.ok) throw new Error(`${dir} does not load`);
   const snapshot = new Snapshot(loaded.config);
   const domain = snapshot.domains[0]?.domain;

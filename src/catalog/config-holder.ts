@@ -1,6 +1,6 @@
-import { loadConfigDir, type LoadedConfig } from '../config/load';
+import { loadCatalogDir } from './load';
 import { formatProblem, type ConfigProblem } from '../config/problems';
-import { Snapshot } from './snapshot';
+import { Snapshot, type SnapshotConfig } from './snapshot';
 
 /**
  * Warnings a reload reports (in its log lines); the config is checked in full all the same. Locating
@@ -59,7 +59,7 @@ export class ConfigHolder {
     this.lastAttempt = { at: first.loadedAt, ok: true };
   }
 
-  static fromConfig(dir: string, config: LoadedConfig): ConfigHolder {
+  static fromConfig(dir: string, config: SnapshotConfig): ConfigHolder {
     return new ConfigHolder(dir, new Snapshot(config, 1));
   }
 
@@ -86,7 +86,7 @@ export class ConfigHolder {
     let result;
     try {
       // Relative names: these errors are shown on /readyz, which must not reveal server paths.
-      result = await loadConfigDir(this.dir, { displayBase: this.dir, warningLimit: RELOAD_WARNING_LIMIT });
+      result = await loadCatalogDir(this.dir, { displayBase: this.dir, warningLimit: RELOAD_WARNING_LIMIT });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
       result = {

@@ -8,6 +8,12 @@ import { DEFAULT_PREPARED_BYTES, PreparedCache, type Preparer } from './prepared
 /** The host name prefixes clients look up for a mail domain (protocols.md §1.1, §2.1). */
 export const CERTIFICATE_PREFIXES = ['autoconfig', 'autodiscover'] as const;
 
+/** What a snapshot is made of: resolved settings, and the DNS view and signer when known. */
+export type SnapshotConfig = Pick<LoadedConfig, 'domains' | 'service'> & {
+  readonly dns?: DnsContext;
+  readonly signer?: ProfileSigner;
+};
+
 export interface SnapshotOptions {
   /** Bytes of prepared answers kept (see {@link DEFAULT_PREPARED_BYTES}). */
   readonly preparedBytes?: number;
@@ -33,7 +39,7 @@ export class Snapshot {
   readonly signer: ProfileSigner | undefined;
 
   constructor(
-    config: Pick<LoadedConfig, 'domains' | 'service' | 'signer' | 'dns'>,
+    config: SnapshotConfig,
     readonly generation = 1,
     readonly loadedAt = new Date(),
     options: SnapshotOptions = {},
@@ -52,11 +58,7 @@ export class Snapshot {
    * A snapshot built in slices, for a server that swaps configs while it answers: indexing 100,000
    * domains in one go would hold the event loop for tens of milliseconds.
    */
-  static async build(
-    config: Pick<LoadedConfig, 'domains' | 'service' | 'signer' | 'dns'>,
-    generation: number,
-    loadedAt: Date,
-  ): Promise<Snapshot> {
+  static async build(config: SnapshotConfig, generation: number, loadedAt: Date): Promise<Snapshot> {
     const index = new Map<string, DomainSettings>();
     for (let from = 0; from < config.domains.length; from += DOMAINS_PER_SLICE) {
       addToIndex(index, config.domains, from, from + DOMAINS_PER_SLICE);

@@ -1,3 +1,4 @@
+import type { PathSegment } from '../core/path-segment';
 /** A config error or warning, located in a file so an admin can jump to it. */
 export interface ConfigProblem {
   readonly severity: 'error' | 'warning';
@@ -17,7 +18,7 @@ export function formatProblem(problem: ConfigProblem): string {
     : `${where} ${prefix}${problem.message}`;
 }
 
-export type PathSegment = string | number;
+export type { PathSegment };
 
 export function formatPath(path: readonly PathSegment[]): string {
   let out = '';

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import * as models from 'kubernetes-models';
-import { loadConfigTexts } from '../../src/config/load';
+import { loadCatalogTexts } from '../../src/catalog/load';
 import { REPO_ROOT } from '../helpers/example';
 import { describeWithTools, runTool } from '../helpers/tools';
 
@@ -116,7 +116,7 @@ describeWithTools(
           file,
           text,
         }));
-        const loaded = loadConfigTexts(files);
+        const loaded = loadCatalogTexts(files);
         expect(loaded.ok ? [] : loaded.errors).toEqual([]);
         expect(loaded.ok && loaded.config.domains.length).toBeGreaterThan(0);
       });

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import request from 'supertest';
-import { loadConfigDir } from '../../src/config/load';
+import { loadCatalogDir } from '../../src/catalog/load';
 import { createApp } from '../../src/http/app';
 import { ServiceMetrics } from '../../src/http/metrics';
 import { reloadAndReport } from '../../src/server/reload';
@@ -16,7 +16,7 @@ let metrics: ServiceMetrics;
 
 beforeEach(async () => {
   config = new TempConfigDir();
-  const loaded = await loadConfigDir(config.dir);
+  const loaded = await loadCatalogDir(config.dir);
   if (!loaded.ok) throw new Error('example config does not load');
   holder = ConfigHolder.fromConfig(config.dir, loaded.config);
   const status = () => holder.status();
@@ -141,7 +141,7 @@ describe('reload while requests are in flight', () => {
   it('a request answers entirely from the snapshot it took, even if a swap lands mid-answer', async () => {
     const before = holder.snapshot();
     config.fixWithNewDomain();
-    const loaded = await loadConfigDir(config.dir);
+    const loaded = await loadCatalogDir(config.dir);
     if (!loaded.ok) throw new Error('fixed config does not load');
     const next = new Snapshot(loaded.config, 2);
     let calls = 0;

@@ -4,7 +4,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { ConfigHolder } from '../../src/catalog/config-holder';
 import { Snapshot } from '../../src/catalog/snapshot';
-import { loadConfigTexts } from '../../src/config/load';
+import { loadCatalogTexts } from '../../src/catalog/load';
 import { answerAutoconfig } from '../../src/endpoints/autoconfig';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server/start';
 import { LogCapture } from '../helpers/config-dir';
@@ -46,7 +46,7 @@ const OUTLOOK = poxBody('alice@example.com');
 describe('security review #2: a scan over every served domain stays within a memory bound', () => {
   it('prepares only what the endpoint sends, and keeps prepared answers within a byte budget', () => {
     const files = [...generateConfig(3000)].map(([file, text]) => ({ file, text }));
-    const loaded = loadConfigTexts(files);
+    const loaded = loadCatalogTexts(files);
     if (!loaded.ok) throw new Error('generated config does not load');
     const budget = 256 * 1024;
     const snapshot = new Snapshot(loaded.config, 1, new Date(), { preparedBytes: budget });
@@ -116,7 +116,7 @@ describe('security review #8: every route applies the same rules and reports eve
 describe('security review #10: a cache miss is not much dearer than a hit', () => {
   it('answers a first request for a domain over HTTP within about 3× the time of a repeated one', async () => {
     const files = [...generateConfig(6000)].map(([file, text]) => ({ file, text }));
-    const loaded = loadConfigTexts(files);
+    const loaded = loadCatalogTexts(files);
     if (!loaded.ok) throw new Error('generated config does not load');
     const server = await start({ holder: ConfigHolder.fromConfig('unused', loaded.config) });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

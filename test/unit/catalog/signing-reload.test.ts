@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfigDir } from '../../../src/config/load';
+import { loadCatalogDir } from '../../../src/catalog/load';
 import { answerMobileconfig } from '../../../src/endpoints/mobileconfig';
 import { ConfigHolder } from '../../../src/catalog/config-holder';
 import { makeTestPki, type TestPki } from '../../helpers/certificates';
@@ -61,7 +61,7 @@ function verifiesWith(holder: ConfigHolder, root: string): boolean {
 
 it('a reload picks up a renewed certificate; a broken one leaves the last good signer in place', async () => {
   install(first);
-  const loaded = await loadConfigDir(dir);
+  const loaded = await loadCatalogDir(dir);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   const holder = ConfigHolder.fromConfig(dir, loaded.config);
   expect(verifiesWith(holder, first.root)).toBe(true);

@@ -1,5 +1,5 @@
 import { Snapshot } from '../../../src/catalog/snapshot';
-import { loadConfigTexts, loadConfigTextsInSlices, type LoadedConfig } from '../../../src/config/load';
+import { loadCatalogTexts, loadCatalogTextsInSlices, type CatalogConfig } from '../../../src/catalog/load';
 import { answerAutoconfig } from '../../../src/endpoints/autoconfig';
 import { answerAutodiscoverPost } from '../../../src/endpoints/autodiscover-pox';
 import {
@@ -14,12 +14,12 @@ import { FIXED_NOW, poxBody } from '../../helpers/example';
 const DOMAINS = 4000;
 /** Room for a few dozen domains' prepared answers, so the tests below pass the bound. */
 const PREPARED_BYTES = 64 * 1024;
-let config: LoadedConfig;
+let config: CatalogConfig;
 let snapshot: Snapshot;
 
 beforeAll(() => {
   const files = [...generateConfig(DOMAINS)].map(([file, text]) => ({ file, text }));
-  const result = loadConfigTexts(files);
+  const result = loadCatalogTexts(files);
   if (!result.ok) throw new Error(JSON.stringify(result.errors.slice(0, 5)));
   config = result.config;
   snapshot = new Snapshot(config, 1, FIXED_NOW, { preparedBytes: PREPARED_BYTES });
@@ -141,7 +141,7 @@ describe('loading a large config', () => {
     const files = [...generateConfig(DOMAINS)].map(([file, text]) => ({ file, text }));
     let turns = 0;
     const counting = setInterval(() => turns++, 0);
-    const result = await loadConfigTextsInSlices(files);
+    const result = await loadCatalogTextsInSlices(files);
     clearInterval(counting);
     expect(result.ok && result.config.domains).toHaveLength(DOMAINS);
     // One turn per file at least; a load in one piece would give none.

@@ -1,5 +1,5 @@
 import { Snapshot } from '../../../src/catalog/snapshot';
-import { loadConfigTexts } from '../../../src/config/load';
+import { loadCatalogTexts } from '../../../src/catalog/load';
 import { autoconfigTemplate, fillAutoconfig } from '../../../src/endpoints/autoconfig-template';
 import { renderAutoconfig } from '../../../src/protocols/mozilla';
 import { generateConfig } from '../../../scripts/generate-config';
@@ -7,7 +7,7 @@ import { loadExample, loadInline } from '../../helpers/example';
 
 describe('autoconfig documents from shared templates', () => {
   it('are byte for byte what the renderer gives, for every domain of the example and a generated config', async () => {
-    const generated = loadConfigTexts([...generateConfig(1200)].map(([file, text]) => ({ file, text })));
+    const generated = loadCatalogTexts([...generateConfig(1200)].map(([file, text]) => ({ file, text })));
     if (!generated.ok) throw new Error('generated config does not load');
     const escaped = loadInline({
       'a.yaml': `domain: example.com
@@ -27,7 +27,7 @@ outgoing: [{ host: smtp.example.com, security: starttls }]
   });
 
   it('are shared by the domains of one profile, and not by domains that differ', () => {
-    const generated = loadConfigTexts([...generateConfig(300)].map(([file, text]) => ({ file, text })));
+    const generated = loadCatalogTexts([...generateConfig(300)].map(([file, text]) => ({ file, text })));
     if (!generated.ok) throw new Error('generated config does not load');
     const snapshot = new Snapshot(generated.config);
     const templates = new Set(

@@ -1,0 +1,48 @@
+const importPlugin = require('eslint-plugin-import');
+
+/**
+ * The floors of src/, lowest first, and what each may import besides its own folder
+ * (docs/architecture.md explains them). Every other import between these folders is an error, and
+ * so is any import cycle.
+ */
+const LAYERS = {
+  core: [],
+  'package-dir.ts': [],
+  config: ['core'],
+  dns: ['core'],
+  protocols: ['core'],
+  pages: ['core', 'dns', 'package-dir.ts'],
+  catalog: ['core', 'config', 'dns', 'protocols'],
+  endpoints: ['core', 'catalog', 'dns', 'pages', 'protocols'],
+  http: ['core', 'catalog', 'endpoints'],
+  check: ['core', 'catalog', 'dns', 'endpoints', 'protocols'],
+  server: ['core', 'catalog', 'config', 'http'],
+  cli: ['core', 'catalog', 'check', 'config', 'dns', 'endpoints', 'package-dir.ts', 'protocols', 'server'],
+  bin: ['cli'],
+};
+
+/** ESLint flat-config entries enforcing {@link LAYERS} under `src` (relative to the lint root). */
+function layerRules(src = 'src') {
+  const names = Object.keys(LAYERS);
+  const zones = names.map((layer) => ({
+    target: `./${src}/${layer}`,
+    from: names
+      .filter((other) => other !== layer && !LAYERS[layer].includes(other))
+      .map((other) => `./${src}/${other}`),
+    message: `${layer} may import only ${LAYERS[layer].join(', ') || 'nothing outside itself'} (eslint.layers.js)`,
+  }));
+  return {
+    files: [`${src}/**/*.ts`],
+    plugins: { import: importPlugin },
+    settings: {
+      'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
+    },
+    rules: {
+      'import/no-cycle': ['error', { ignoreExternal: true }],
+      'import/no-restricted-paths': ['error', { zones }],
+    },
+  };
+}
+
+module.exports = { LAYERS, layerRules };
