@@ -3,22 +3,38 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * The yardstick of the benchmark: bare `node:http` answering every request with one precomputed
- * autoconfig document. Nothing can answer faster in Node, so the server's speed is reported as a
- * fraction of this, measured in the same run on the same machine.
+ * The yardstick of the benchmark: bare `node:http` answering each benchmarked request with the
+ * bytes the server sends for it (status, Content-Type, body), precomputed. Nothing can answer
+ * faster in Node, so the server's speed is reported as a fraction of this, measured in the same
+ * run on the same machine.
  *
- * Usage: bench-baseline BODY_FILE PORT — prints the port it listens on.
+ * Usage: bench-baseline ANSWERS_JSON PORT — prints the port it listens on. ANSWERS_JSON maps
+ * "METHOD target" to { status, contentType, body }; other requests get the first answer.
  */
-const [bodyFile, port = '0'] = process.argv.slice(2);
-if (!bodyFile) {
-  process.stderr.write('usage: bench-baseline BODY_FILE [PORT]\n');
+interface Canned {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+const [answersFile, port = '0'] = process.argv.slice(2);
+if (!answersFile) {
+  process.stderr.write('usage: bench-baseline ANSWERS_JSON [PORT]\n');
   process.exit(2);
 }
-const body = readFileSync(bodyFile);
-const headers = { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Length': String(body.length) };
-const server = createServer((_req, res) => {
-  res.writeHead(200, headers);
-  res.end(body);
+const canned = new Map(
+  Object.entries(JSON.parse(readFileSync(answersFile, 'utf8')) as Record<string, Canned>).map(([key, answer]) => {
+    const body = Buffer.from(answer.body, 'utf8');
+    const headers = { 'Content-Type': answer.contentType, 'Content-Length': String(body.length) };
+    return [key, { status: answer.status, headers, body }] as const;
+  }),
+);
+const fallback = canned.values().next().value;
+if (!fallback) throw new Error(`${answersFile} holds no answers`);
+const server = createServer((req, res) => {
+  const answer = canned.get(`${req.method} ${req.url}`) ?? fallback;
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
 });
 server.listen(Number(port), '127.0.0.1', () => {
   process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
