@@ -23,11 +23,13 @@ if (!answersFile) {
   process.exit(2);
 }
 const canned = new Map(
-  Object.entries(JSON.parse(readFileSync(answersFile, 'utf8')) as Record<string, Canned>).map(([key, answer]) => {
-    const body = Buffer.from(answer.body, 'utf8');
-    const headers = { 'Content-Type': answer.contentType, 'Content-Length': String(body.length) };
-    return [key, { status: answer.status, headers, body }] as const;
-  }),
+  Object.entries(JSON.parse(readFileSync(answersFile, 'utf8')) as Record<string, Canned>).map(
+    ([key, answer]) => {
+      const body = Buffer.from(answer.body, 'utf8');
+      const headers = { 'Content-Type': answer.contentType, 'Content-Length': String(body.length) };
+      return [key, { status: answer.status, headers, body }] as const;
+    },
+  ),
 );
 const fallback = canned.values().next().value;
 if (!fallback) throw new Error(`${answersFile} holds no answers`);

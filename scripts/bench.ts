@@ -295,7 +295,8 @@ async function ratioBench(work: string) {
     log(`warm-up (${TOOL}, ${CONNECTIONS} connections)`);
     for (const scenario of SCENARIOS) {
       await generateLoad(TOOL, spec(baseline.url, scenario, 1), LOAD_CPU);
-      for (const server of servers.values()) await generateLoad(TOOL, spec(server.url, scenario, 2), LOAD_CPU);
+      for (const server of servers.values())
+        await generateLoad(TOOL, spec(server.url, scenario, 2), LOAD_CPU);
     }
     for (let round = 1; round <= ROUNDS; round++) {
       for (const scenario of SCENARIOS) {

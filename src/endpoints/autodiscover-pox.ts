@@ -32,7 +32,7 @@ export function acceptsPoxMediaType(type: string): boolean {
 function preparedTextSize(text: PreparedText | undefined): number {
   if (!text) return 16;
   // Each slot is a closure over the settings: about 100 bytes of heap, measured.
-    let total = 64 + text.slots.length * 100;
+  let total = 64 + text.slots.length * 100;
   for (const chunk of text.chunks) total += chunk.length * 2 + 16;
   return total;
 }
