@@ -1,3 +1,4 @@
+import { withUsage } from './script-args';
 import { loadCatalogDir } from '../src/catalog/load';
 import { answerMobileconfig, answerProfileQr } from '../src/endpoints/mobileconfig';
 import { answerAutodiscoverJson } from '../src/endpoints/autodiscover-json';
@@ -10,7 +11,10 @@ import { Snapshot } from '../src/catalog/snapshot';
  *   npm run build && node dist/scripts/bench-answers.js [config-dir]
  */
 async function main(): Promise<void> {
-  const dir = process.argv[2] ?? 'config';
+  const dir = withUsage(
+    'usage: node dist/scripts/bench-answers.js [CONFIG_DIR]\n\nCost per answer of the per-address endpoints, in-process, for CONFIG_DIR (default ./config).',
+    (args) => args[0] ?? 'config',
+  );
   const loaded = await loadCatalogDir(dir);
   if (!loaded.ok) throw new Error(`${dir} does not load`);
   const snapshot = new Snapshot(loaded.config);

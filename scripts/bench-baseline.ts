@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withUsage } from './script-args';
 
 /**
  * The yardstick of the benchmark: bare `node:http` answering each benchmarked request with the
@@ -17,9 +18,11 @@ interface Canned {
   readonly body: string;
 }
 
-const [answersFile, port = '0'] = process.argv.slice(2);
+const USAGE =
+  'usage: bench-baseline ANSWERS_JSON [PORT]\n\nAnswers each request with the canned answer for "METHOD target" in ANSWERS_JSON (the first for any other); prints the port it listens on.';
+const [answersFile, port = '0'] = withUsage(USAGE, (args) => args);
 if (!answersFile) {
-  process.stderr.write('usage: bench-baseline ANSWERS_JSON [PORT]\n');
+  process.stderr.write(`${USAGE}\n`);
   process.exit(2);
 }
 const canned = new Map(

@@ -13,6 +13,7 @@ import {
   type LoadTool,
 } from './bench-load';
 import { domainName, generateConfig } from './generate-config';
+import { withUsage } from './script-args';
 
 /**
  * `npm run bench`: the server against a bare node:http baseline, in the same run, interleaved, on
@@ -26,16 +27,25 @@ const CLI = join(ROOT, 'dist', 'src', 'bin', 'cli.js');
 const BASELINE = join(ROOT, 'dist', 'scripts', 'bench-baseline.js');
 const REPORT_RSS = join(ROOT, 'dist', 'scripts', 'report-rss.js');
 
-const { values: options } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '5' },
-    seconds: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '50' },
-    domains: { type: 'string', default: '100000' },
-    tool: { type: 'string' },
-    'skip-ratio': { type: 'boolean', default: false },
-  },
-});
+const USAGE = `
+usage: npm run bench -- [--rounds N] [--seconds S] [--connections C] [--domains N] [--tool autocannon|wrk] [--skip-ratio]
+
+Benchmarks the server against a bare node:http baseline (interleaved rounds), then loads a generated
+config of --domains domains. Writes bench-results/.`;
+
+const { values: options } = withUsage(USAGE, (args) =>
+  parseArgs({
+    args,
+    options: {
+      rounds: { type: 'string', default: '5' },
+      seconds: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '50' },
+      domains: { type: 'string', default: '100000' },
+      tool: { type: 'string' },
+      'skip-ratio': { type: 'boolean', default: false },
+    },
+  }),
+);
 const ROUNDS = Number(options.rounds);
 const SECONDS = Number(options.seconds);
 const CONNECTIONS = Number(options.connections);

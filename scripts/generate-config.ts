@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { withUsage } from './script-args';
 
 /**
  * Writes a config directory the way a hoster with many customer domains keeps one: a few shared
@@ -103,13 +104,18 @@ export function generateConfig(domains: number): Map<string, string> {
   return files;
 }
 
+const USAGE = `
+usage: node dist/scripts/generate-config.js --out DIR [--domains N]
+
+Writes a generated hoster config of N domains (default 100000) into DIR, replacing what is there.`;
+
 function main(): void {
-  const { values } = parseArgs({
-    options: { domains: { type: 'string', default: '100000' }, out: { type: 'string' } },
-  });
+  const { values } = withUsage(USAGE, (args) =>
+    parseArgs({ args, options: { domains: { type: 'string', default: '100000' }, out: { type: 'string' } } }),
+  );
   const domains = Number(values.domains);
   if (!Number.isInteger(domains) || domains < 1 || !values.out) {
-    process.stderr.write('usage: generate-config --domains N --out DIR\n');
+    process.stderr.write(`${USAGE.trim()}\n`);
     process.exitCode = 2;
     return;
   }

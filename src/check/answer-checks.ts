@@ -76,14 +76,14 @@ function readAutoconfig(xml: string): AutoconfigDocument | undefined {
   if (!provider) return undefined;
   const servers = (tag: string) =>
     children(provider, tag).map((server) => ({
-      kind: `${tag === 'incomingServer' ? 'incoming' : 'outgoing'} ${String(server['@_type'] ?? '')}`,
+      kind: `${tag === 'incomingServer' ? 'incoming' : 'outgoing'} ${textOf(server['@_type']) ?? ''}`,
       host: (text(server, 'hostname') ?? '').toLowerCase(),
       port: text(server, 'port') ?? '',
       security: text(server, 'socketType') ?? '',
       login: text(server, 'username') ?? '',
     }));
   return {
-    id: String(provider['@_id'] ?? ''),
+    id: textOf(provider['@_id']) ?? '',
     domains: texts(provider, 'domain').map((name) => name.toLowerCase()),
     servers: [...servers('incomingServer'), ...servers('outgoingServer')],
   };

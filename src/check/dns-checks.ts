@@ -21,6 +21,9 @@ const lower = (name: string) => name.toLowerCase().replace(/\.$/, '');
 
 type DataAnswer = Exclude<dnsPacket.Answer, dnsPacket.OptAnswer>;
 
+/** The name or address a CNAME, A or AAAA answer carries (dns-packet decodes them as text). */
+const dataText = (answer: DataAnswer): string => (typeof answer.data === 'string' ? answer.data : '');
+
 function answersOf(lookup: Lookup | undefined, type: string): DataAnswer[] {
   if (!lookup || lookup.status === 'error') return [];
   return lookup.answers.filter((answer): answer is DataAnswer => answer.type === type);
@@ -98,7 +101,12 @@ export function checkDns(
     if (expected[0]?.data.type === 'SRV') results.push(checkSrv(owner, expected, observed(owner, 'SRV')));
     else results.push(checkHostRecords(zone, owner, expected, publicHost, observed));
   }
-  for (const target of srvTargets(zone, observed)) results.push(checkSrvTarget(target, observed));
+  // A target whose addresses the config declares was checked above, against those addresses: a
+  // second line about its addresses would only repeat the first. That it is no alias still counts.
+  for (const target of srvTargets(zone, observed)) {
+    const result = owners.has(target) ? srvTargetAlias(target, observed) : checkSrvTarget(target, observed);
+    if (result) results.push(result);
+  }
   // Records the config cannot spell out (no public host, say) cannot be compared either.
   for (const missing of zone.missing.filter((m) => m.type !== 'A' && m.type !== 'AAAA'))
     results.push(
@@ -204,22 +212,29 @@ function checkSrv(owner: string, expected: DnsRecord[], lookup: Lookup | undefin
   return pass('dns', subject, shown);
 }
 
+/** An SRV target must have its own addresses, not be an alias of another name. */
+function srvTargetAlias(target: string, observed: Observed): CheckResult | undefined {
+  const subject = `${absolute(target)} (SRV target)`;
+  const lookups = ADDRESS_TYPES.map((type) => observed(target, type));
+  const cname = lookups.flatMap((lookup) => answersOf(lookup, 'CNAME')).find((a) => lower(a.name) === target);
+  if (!cname) return undefined;
+  const alias = lower(dataText(cname));
+  return fail(
+    'dns',
+    subject,
+    `is a CNAME to ${absolute(alias)}; an SRV target must not be an alias (RFC 2782) and clients may refuse it`,
+    `point the SRV records at ${absolute(alias)}, or replace the CNAME at ${absolute(target)} with A/AAAA records`,
+  );
+}
+
 function checkSrvTarget(target: string, observed: Observed): CheckResult {
   const subject = `${absolute(target)} (SRV target)`;
   const lookups = ADDRESS_TYPES.map((type) => observed(target, type));
   const failed = lookups.find((lookup) => lookup?.status === 'error');
   if (failed && failed.status === 'error')
     return fail('dns', subject, `lookup failed: ${failed.message}`, 'check that the resolver can be reached');
-  const cname = lookups.flatMap((lookup) => answersOf(lookup, 'CNAME')).find((a) => lower(a.name) === target);
-  if (cname) {
-    const alias = lower(String(cname.data));
-    return fail(
-      'dns',
-      subject,
-      `is a CNAME to ${absolute(alias)}; an SRV target must not be an alias (RFC 2782) and clients may refuse it`,
-      `point the SRV records at ${absolute(alias)}, or replace the CNAME at ${absolute(target)} with A/AAAA records`,
-    );
-  }
+  const aliasProblem = srvTargetAlias(target, observed);
+  if (aliasProblem) return aliasProblem;
   const addresses = lookups.flatMap((lookup) => [...answersOf(lookup, 'A'), ...answersOf(lookup, 'AAAA')]);
   if (addresses.length === 0)
     return fail(
@@ -228,7 +243,7 @@ function checkSrvTarget(target: string, observed: Observed): CheckResult {
       'has no A or AAAA record: clients cannot connect',
       `add A/AAAA records for ${absolute(target)}`,
     );
-  return pass('dns', subject, `has addresses ${addresses.map((a) => String(a.data)).join(', ')}`);
+  return pass('dns', subject, `has addresses ${addresses.map((a) => dataText(a)).join(', ')}`);
 }
 
 function checkHostRecords(
@@ -238,29 +253,31 @@ function checkHostRecords(
   publicHost: string | undefined,
   observed: Observed,
 ): CheckResult {
+  // Every name with address records here is one clients connect to: an autoconfig/autodiscover
+  // name that cannot be a CNAME, a mail server named in the config, or the public host. So every
+  // failure here is essential (`fail`'s default).
   const webName = owner === `autoconfig.${zone.zone}` || owner === `autodiscover.${zone.zone}`;
   const subject = `${absolute(owner)} ${[...new Set(expected.map((r) => r.data.type))].join('/')}`;
   const publish = expected.map(zoneLine).join('  and  ');
   const lookups = ADDRESS_TYPES.map((type) => observed(owner, type));
   const failed = lookups.find((lookup) => lookup?.status === 'error');
   if (failed && failed.status === 'error')
-    return fail(
-      'dns',
-      subject,
-      `lookup failed: ${failed.message}`,
-      'check that the resolver can be reached',
-      webName,
-    );
-  const chain = lookups.flatMap((lookup) => answersOf(lookup, 'CNAME')).map((a) => lower(String(a.data)));
+    return fail('dns', subject, `lookup failed: ${failed.message}`, 'check that the resolver can be reached');
+  const chain = lookups.flatMap((lookup) => answersOf(lookup, 'CNAME')).map((a) => lower(dataText(a)));
   const addressesAt = (list: (Lookup | undefined)[]) =>
     new Set(
       list
         .flatMap((lookup) => [...answersOf(lookup, 'A'), ...answersOf(lookup, 'AAAA')])
-        .map((a) => String(a.data)),
+        .map((a) => dataText(a)),
     );
   const found = addressesAt(lookups);
   if (chain.length === 0 && found.size === 0)
-    return fail('dns', subject, 'no record', `publish ${publish}`, webName);
+    return fail(
+      'dns',
+      subject,
+      webName ? 'no record' : 'no A or AAAA record: clients cannot connect',
+      `publish ${publish}`,
+    );
 
   const wantCname = expected.find((r) => r.data.type === 'CNAME');
   if (wantCname && wantCname.data.type === 'CNAME') {
@@ -277,7 +294,6 @@ function checkHostRecords(
       subject,
       `${seen}, not ${publicHost === undefined ? 'this service' : absolute(target)}`,
       `replace it with ${publish}`,
-      webName,
     );
   }
   const want = new Set(

@@ -127,7 +127,7 @@ export class DnsClient {
         received = Buffer.concat([received, chunk]);
         if (received.length < 2 || received.length < 2 + received.readUInt16BE(0)) return;
         try {
-          const packet = dnsPacket.streamDecode(received) as dnsPacket.Packet;
+          const packet = dnsPacket.streamDecode(received);
           if (packet.id === id) finish(undefined, packet);
           else finish(new Error('TCP answer does not match the query'));
         } catch (error) {

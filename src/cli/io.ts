@@ -1,7 +1,13 @@
+/** An output stream; `isTTY` is true when a person is likely reading it (colour, see style.ts). */
+export interface CliStream {
+  write(text: string | Uint8Array): unknown;
+  readonly isTTY?: boolean;
+}
+
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIo {
-  readonly stdout: { write(text: string | Uint8Array): unknown };
-  readonly stderr: { write(text: string | Uint8Array): unknown };
+  readonly stdout: CliStream;
+  readonly stderr: CliStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   /** Resolves when the process is asked to stop (SIGTERM/SIGINT); only `serve` waits for it. */
@@ -15,7 +21,10 @@ export interface CliIo {
   readonly onReloadSignal?: (listener: () => void) => void;
 }
 
-/** Thrown by commands to end with an exit code and a message, without a stack trace. */
+/**
+ * Thrown by commands to end with an exit code (see exit-codes.ts) and a message, without a stack
+ * trace. An empty message ends quietly, for a command that has already said why.
+ */
 export class CliExit extends Error {
   constructor(
     readonly exitCode: number,

@@ -1,12 +1,36 @@
 import { Command, CommanderError } from 'commander';
-import { CliExit, type CliIo } from './io';
+import { packageVersion } from '../package-dir';
 import { registerCheck } from './commands/check';
+import { registerCompletion } from './commands/completion';
 import { registerDns } from './commands/dns';
 import { registerRender } from './commands/render';
 import { registerSchema } from './commands/schema';
 import { registerServe } from './commands/serve';
 import { registerValidate } from './commands/validate';
-import { packageVersion } from '../package-dir';
+import { EXIT, EXIT_STATUS_HELP } from './exit-codes';
+import { CliExit, type CliIo } from './io';
+import { palette } from './style';
+
+/**
+ * Adds one subcommand to the program. A command reports failure by throwing `CliExit` with a code
+ * from exit-codes.ts; returning normally means success (exit 0).
+ */
+export type RegisterCommand = (program: Command, io: CliIo) => void;
+
+/** Every subcommand, in the order `--help` lists them. A new command is one line here. */
+const COMMANDS: readonly RegisterCommand[] = [
+  registerServe,
+  registerValidate,
+  registerRender,
+  registerDns,
+  registerCheck,
+  registerSchema,
+  // Last: it reads the commands above to complete their names and options.
+  registerCompletion,
+];
+
+/** Commander's own outcomes: help and version are successes, everything else a usage error. */
+const COMMANDER_SUCCESS = new Set(['commander.helpDisplayed', 'commander.version']);
 
 /**
  * The admin CLI as a function: argv in, exit code out. Only the bin file touches `process`, so
@@ -20,31 +44,25 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .version(packageVersion())
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError(true)
+    .addHelpText('after', EXIT_STATUS_HELP)
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
-  let exitCode = 0;
-  const setExit = (code: number) => {
-    exitCode = code;
-  };
-  registerServe(program, io);
-  registerValidate(program, io);
-  registerRender(program, io);
-  registerSchema(program, io);
-  registerDns(program, io);
-  registerCheck(program, io, setExit);
+  for (const register of COMMANDS) register(program, io);
+  for (const command of program.commands) command.addHelpText('after', EXIT_STATUS_HELP);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CommanderError) return COMMANDER_SUCCESS.has(error.code) ? EXIT.ok : EXIT.usage;
     if (error instanceof CliExit) {
       if (error.message) io.stderr.write(`mail-autoconf: ${error.message}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`mail-autoconf: unexpected error: ${message}\n`);
-    return 70;
+    io.stderr.write(`${palette(io, 'stderr').red('mail-autoconf: unexpected error')}: ${message}\n`);
+    return EXIT.internal;
   }
-  return exitCode;
+  return EXIT.ok;
 }

@@ -163,12 +163,11 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
     const domainAuth = toAuthList(merged.auth) ?? DEFAULT_AUTH;
     const servers = (inputs: readonly ServerInput[], type: ServerType | 'incoming') =>
       sharedServers(inputs, type, domainUsername, domainAuth);
-    const dav = (input: typeof merged.caldav): DavSettings | undefined =>
-      input && {
-        url: input.url,
-        username: template(input.username ?? domainUsername),
-        auth: input.auth ?? 'http-basic',
-      };
+    const dav = (input: NonNullable<typeof merged.caldav>): DavSettings => ({
+      url: input.url,
+      username: template(input.username ?? domainUsername),
+      auth: input.auth ?? 'http-basic',
+    });
 
     const name = merged.provider?.name ?? domain;
     const settings: DomainSettings = {
@@ -260,7 +259,7 @@ function sharedServers(
   domainAuth: readonly AuthMethod[],
 ): readonly ServerSettings[] {
   let byPolicy = serverListCache.get(inputs);
-  if (!byPolicy) serverListCache.set(inputs, (byPolicy = new Map()));
+  if (!byPolicy) serverListCache.set(inputs, (byPolicy = new Map<string, readonly ServerSettings[]>()));
   const key = `${type}\n${domainUsername}\n${domainAuth.join(',')}`;
   let list = byPolicy.get(key);
   if (!list) {

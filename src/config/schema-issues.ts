@@ -18,7 +18,9 @@ function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string')
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return typeof value;
 }
 
 function editDistance(a: string, b: string): number {
@@ -43,6 +45,32 @@ function suggestKey(key: string, knownKeys: readonly string[]): string | undefin
     if (distance <= 2 && (!best || distance < best.distance)) best = { key: known, distance };
   }
   return best?.key;
+}
+
+/**
+ * Names other tools use for an allowed value: clients call TLS from the first byte "SSL" (or
+ * "SSL/TLS"), and unencrypted "plain". Offered only where the target value is allowed.
+ */
+const VALUE_SYNONYMS: Readonly<Record<string, string>> = {
+  ssl: 'tls',
+  'ssl/tls': 'tls',
+  'tls/ssl': 'tls',
+  implicit: 'tls',
+  'start-tls': 'starttls',
+  start_tls: 'starttls',
+  plain: 'none',
+  plaintext: 'none',
+  cleartext: 'none',
+};
+
+/** For a mistyped enum value (`startls`, `ssl`): the nearest allowed value, as a hint. */
+function suggestValue(issue: Extract<Issue, { code: 'invalid_value' }>): string {
+  if (typeof issue.input !== 'string') return '';
+  const allowed = issue.values.filter((value): value is string => typeof value === 'string');
+  const synonym = VALUE_SYNONYMS[issue.input.toLowerCase()];
+  const suggestion =
+    synonym !== undefined && allowed.includes(synonym) ? synonym : suggestKey(issue.input, allowed);
+  return suggestion === undefined || suggestion === issue.input ? '' : ` (did you mean "${suggestion}"?)`;
 }
 
 /**
@@ -82,7 +110,7 @@ function message(issue: Issue): string {
           : `must be at least ${String(issue.minimum)} characters`;
       return `must have at least ${String(issue.minimum)} ${issue.minimum === 1 ? 'entry' : 'entries'}`;
     case 'invalid_value':
-      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}${got}`;
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}${got}${suggestValue(issue)}`;
     case 'invalid_format':
       if (issue.format === 'url') return `expected an https:// URL with a public host name${got}`;
       if (issue.format === 'regex') return `${issue.message}${got}`;

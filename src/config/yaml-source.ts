@@ -2,6 +2,7 @@ import { CORE_SCHEMA, load as fastLoad, YAMLException } from 'js-yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { ConfigProblem, PathSegment } from './problems';
 import { formatPath } from './problems';
+import { explainSyntaxErrors } from './yaml-syntax';
 
 /**
  * One YAML file that can map a path inside its data back to `line:col`, so schema errors point at
@@ -28,10 +29,12 @@ export class YamlSource {
     if (fast.ok) return [];
     const { doc, lineCounter } = this.document();
     if (doc.errors.length > 0) {
-      return doc.errors.map((error) => {
-        const pos = lineCounter.linePos(error.pos[0]);
-        return this.problemAt(pos, [], error.message.split('\n')[0] ?? error.message);
-      });
+      const errors = doc.errors.map((error) => ({
+        ...lineCounter.linePos(error.pos[0]),
+        code: error.code,
+        message: error.message.split('\n')[0] ?? error.message,
+      }));
+      return explainSyntaxErrors(this.text, errors).map((error) => this.problemAt(error, [], error.message));
     }
     // js-yaml refused what the `yaml` package accepts (an alias, a tag): the `yaml` data is used.
     return [];

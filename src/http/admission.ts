@@ -158,7 +158,7 @@ export function admit(endpoint: Endpoint, input: AdmissionInput, ctx: EndpointCo
 
   const headers = input.headers;
   const request: EndpointRequest = {
-    method: method as EndpointRequest['method'],
+    method,
     rest: input.rest,
     query,
     host: headers.host,

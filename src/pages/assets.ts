@@ -40,5 +40,6 @@ export function pageAssets(): PageAssets {
 }
 
 export function findAsset(path: string): PageAsset | undefined {
-  return Object.values(pageAssets()).find((asset) => asset.url === path);
+  const { css, js } = pageAssets();
+  return [css, js].find((asset) => asset.url === path);
 }

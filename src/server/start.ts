@@ -115,7 +115,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.rateLimitPerMinute !== undefined && { rateLimitPerMinute: options.rateLimitPerMinute }),
   });
   const handler: RequestListener =
-    options.preRouter === false ? app : (req, res) => preRoute(req, res) || app(req, res);
+    options.preRouter === false
+      ? app
+      : (req, res) => {
+          if (!preRoute(req, res)) void app(req, res);
+        };
   const main = await listen(handler, options, timeouts);
   let ops: Awaited<ReturnType<typeof listen>> | undefined;
   if (options.metricsListen) {

@@ -83,8 +83,12 @@ describe('mail-autoconf check', () => {
     expect(failures(result.stdout)).toEqual([]);
     expect(result.stdout).toContain('✔ _imaps._tcp.example.com. SRV: 0 1 993 imap.example.com.');
     expect(result.stdout).toContain('✔ autoconfig.example.com. CNAME: CNAME to autoconfig.hosting.example.');
+    // A mail host whose addresses the config declares is checked once, against those addresses.
+    expect(result.stdout).toContain('✔ imap.example.com. A/AAAA: 192.0.2.25, 2001:db8::25');
+    expect(result.stdout).not.toContain('imap.example.com. (SRV target)');
+    // The public host's addresses are not in this zone: looked up as an SRV target.
     expect(result.stdout).toContain(
-      '✔ imap.example.com. (SRV target): has addresses 192.0.2.25, 2001:db8::25',
+      '✔ autoconfig.hosting.example. (SRV target): has addresses 192.0.2.10, 2001:db8::10',
     );
     expect(result.stdout).toMatch(
       /✔ http:\/\/autoconfig\.example\.com\/mail\/config-v1\.1\.xml\?emailaddress=alice%40example\.com: settings for example\.com match the config/,
@@ -223,6 +227,19 @@ username: localpart
     expect(result.code).toBe(1);
   });
 
+  it('a mail host without address records is one essential failure, said once: exit 1', async () => {
+    const records = goodRecords().filter(
+      (r) => !(r.name === 'imap.example.com' && (r.type === 'A' || r.type === 'AAAA')),
+    );
+    const result = await check(records);
+    expect(failures(result.stdout)).toEqual([
+      '  ✘ imap.example.com. A/AAAA: no A or AAAA record: clients cannot connect',
+    ]);
+    expect(result.stdout).not.toContain('clients manage without it');
+    expect(result.stdout).toContain('needed by clients: fix those first.');
+    expect(result.code).toBe(1);
+  });
+
   it('a missing "not offered" record is a minor problem: exit 0', async () => {
     const result = await check(goodRecords().filter((r) => !isSrv(r, '_pop3._tcp.example.com')));
     expect(failures(result.stdout)).toEqual([
@@ -255,9 +272,9 @@ username: localpart
       'unknown.example is not in the config',
     ],
     [['check', 'not an address'], 2, 'expected an email address or a domain name'],
-    [['check', 'example.com', '--resolver', '127.0.0.1:99999'], 1, 'expected an IP address'],
-    [['check', 'example.com', '--resolver', 'dns.example:53'], 1, 'expected an IP address'],
-    [['check', 'example.com', '--connect-to', 'host:99999'], 1, 'expected HOST:PORT'],
+    [['check', 'example.com', '--resolver', '127.0.0.1:99999'], 2, 'expected an IP address'],
+    [['check', 'example.com', '--resolver', 'dns.example:53'], 2, 'expected an IP address'],
+    [['check', 'example.com', '--connect-to', 'host:99999'], 2, 'expected HOST:PORT'],
   ])('%j exits %i with a clear message', async (argv, code, message) => {
     const result = await runCli(argv);
     expect(result.code).toBe(code);

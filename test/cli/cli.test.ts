@@ -17,7 +17,7 @@ describe('mail-autoconf validate', () => {
     const result = await runCommand(['validate', 'config']);
     expect(result).toEqual({
       code: 0,
-      stdout: 'OK: 2 domains (3 names with aliases) in 4 files\n',
+      stdout: 'OK: 2 domains (3 names with aliases) in 4 files of config\n',
       stderr: '',
     });
   });
@@ -35,7 +35,7 @@ describe('mail-autoconf validate', () => {
         'typo.yaml:3:5 incoming[0].security: required: one of "tls" | "starttls" | "none"',
         'typo.yaml:3:43 incoming[0].securty: unknown key (did you mean "security"?)',
         'typo.yaml:4:11 outgoing: must have at least 1 entry',
-        `mail-autoconf: 3 errors in ${dir}`,
+        'mail-autoconf: 3 errors in the current directory',
         '',
       ].join('\n'),
     );
@@ -49,7 +49,10 @@ describe('mail-autoconf validate', () => {
     const result = await runCli(['validate', dir], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^plain\.yaml:2:65 warning: incoming\[0\]\.security: security "none"/);
-    expect(result.stdout).toBe('OK: 1 domain (1 names with aliases) in 1 file, 1 warning\n');
+    expect(result.stderr).toContain('warning: service.publicHost is not set');
+    expect(result.stdout).toBe(
+      'OK: 1 domain (1 names with aliases) in 1 file of the current directory, 2 warnings\n',
+    );
   });
 
   it('says so when the directory does not exist or holds no YAML', async () => {
@@ -85,7 +88,7 @@ describe('mail-autoconf render', () => {
   it('defaults to autoconfig and rejects unknown formats', async () => {
     expect((await runCli(['render', 'alice@example.com'])).stdout).toContain('<clientConfig version="1.1">');
     const bad = await runCli(['render', 'alice@example.com', '--format', 'pdf']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("argument 'pdf' is invalid. Allowed choices are autoconfig, autodiscover");
   });
 
@@ -95,7 +98,7 @@ describe('mail-autoconf render', () => {
       stderr: 'mail-autoconf: not a valid email address: address has no @\n',
     });
     expect(await runCli(['render', 'a@unknown.example', '--config', EXAMPLE_CONFIG_DIR])).toMatchObject({
-      code: 1,
+      code: 2,
       stderr: `mail-autoconf: unknown.example is not in the config at ${EXAMPLE_CONFIG_DIR}\n`,
     });
   });
@@ -118,7 +121,7 @@ describe('mail-autoconf schema and help', () => {
 
   it('an unknown command is an error with a hint', async () => {
     const result = await runCli(['frobnicate']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown command 'frobnicate'");
   });
 });
@@ -139,7 +142,8 @@ describe('mail-autoconf serve', () => {
   it('falls back to the bundled example when there is no ./config', async () => {
     const server = await startServe([], { cwd: tmpdir() });
     try {
-      expect(server.logs()).toContain('serving the bundled example config');
+      expect(server.logs()).toContain('serving the bundled EXAMPLE config');
+      expect(server.logs()).toContain('WARNING: using the bundled EXAMPLE config');
       expect((await fetch(`${server.url}/mail/config-v1.1.xml?emailaddress=a%40example.net`)).status).toBe(
         200,
       );

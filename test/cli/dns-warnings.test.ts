@@ -30,7 +30,9 @@ const EXPECTED = [
 it('validate prints the DNS warnings with their place and still succeeds', async () => {
   const result = await runCli(['validate', '.'], { cwd: dir });
   expect(result.code).toBe(0);
-  expect(result.stdout).toBe('OK: 1 domain (1 names with aliases) in 2 files, 4 warnings\n');
+  expect(result.stdout).toBe(
+    'OK: 1 domain (1 names with aliases) in 2 files of the current directory, 4 warnings\n',
+  );
   const lines = result.stderr.trimEnd().split('\n');
   expect(lines).toHaveLength(EXPECTED.length);
   lines.forEach((line, index) => expect(line.startsWith(EXPECTED[index] as string)).toBe(true));

@@ -49,10 +49,10 @@ describe('mail-autoconf dns', () => {
   it.each([
     [['dns'], 2, 'name at least one domain, or use --all'],
     [['dns', 'example.com', '--all'], 2, 'either domains or --all'],
-    [['dns', 'unknown.example'], 1, 'not in the config: unknown.example'],
-    [['dns', 'example.com', '--ttl', '-5'], 1, "option '--ttl <seconds>' argument '-5' is invalid"],
-    [['dns', 'example.com', '--ttl', '99999999999'], 1, 'expected whole seconds'],
-    [['dns', 'example.com', '--format', 'bind'], 1, 'Allowed choices are zone, json'],
+    [['dns', 'unknown.example'], 2, 'not in the config: unknown.example'],
+    [['dns', 'example.com', '--ttl', '-5'], 2, "option '--ttl <seconds>' argument '-5' is invalid"],
+    [['dns', 'example.com', '--ttl', '99999999999'], 2, 'expected whole seconds'],
+    [['dns', 'example.com', '--format', 'bind'], 2, 'Allowed choices are zone, json'],
   ])('%j exits %i with a clear message', async (argv, code, message) => {
     const result = await runCli(argv);
     expect(result.code).toBe(code);

@@ -23,21 +23,30 @@ describe('mail-autoconf render', () => {
     ['autodiscover-json-activesync', 'example.com/autodiscover-activesync.json'],
     ['mobileconfig', 'example.com/profile.mobileconfig'],
     ['mobilesync', 'example.com/mobilesync.xml'],
-  ])('--format %s prints what the server sends', async (format, golden) => {
-    const { code, stdout } = await cli(['render', 'alice@example.com', '--format', format]);
+  ])('--format %s --raw prints the exact bytes the server sends', async (format, golden) => {
+    const { code, stdout } = await cli(['render', 'alice@example.com', '--format', format, '--raw']);
     expect(code).toBe(0);
     expectGolden(golden, stdout);
   });
 
-  it('exits 1 and says why when the server would refuse', async () => {
-    const { code, stderr } = await cli([
+  it('ends a text answer with a newline unless --raw asks for the exact bytes', async () => {
+    const plain = await cli(['render', 'alice@example.com', '--format', 'autodiscover-json']);
+    const raw = await cli(['render', 'alice@example.com', '--format', 'autodiscover-json', '--raw']);
+    expect(raw.stdout.at(-1)).toBe('}'.charCodeAt(0));
+    expect(plain.stdout.toString()).toBe(`${raw.stdout.toString()}\n`);
+    expect(JSON.parse(plain.stdout.toString())).toEqual(JSON.parse(raw.stdout.toString()));
+  });
+
+  it('prints an error answer as the server sends it, exits 0 and names the answer on stderr', async () => {
+    const { code, stdout, stderr } = await cli([
       'render',
       'bob@example.net',
       '--format',
       'autodiscover-json-activesync',
     ]);
-    expect(code).toBe(1);
-    expect(stderr).toBe('mail-autoconf: the server would answer this with "unsupported" (HTTP 400)\n');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.toString())).toMatchObject({ ErrorCode: 'InvalidProtocol' });
+    expect(stderr).toBe('mail-autoconf: note: the server answers this with "unsupported" (HTTP 400)\n');
   });
 
   it('no format ever carries a password', async () => {

@@ -1,3 +1,8 @@
+/*
+ * Parsed YAML and XML documents are walked by their field names as `any`: a wrong path fails the
+ * assertion that reads it, which is what these tests check.
+ */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -25,7 +30,7 @@ function modelFor(manifest: Manifest): new (data: unknown) => { validate(): void
     ? group.replace(/\.([a-z])/g, (_dot, letter: string) => letter.toUpperCase())
     : undefined;
   const versions = groupKey === undefined ? byGroup : byGroup[groupKey];
-  const model = (versions?.[version as string] as Record<string, unknown> | undefined)?.[manifest.kind];
+  const model = versions?.[version as string]?.[manifest.kind];
   if (typeof model !== 'function')
     throw new Error(`no Kubernetes schema for ${manifest.apiVersion} ${manifest.kind}`);
   return model as new (data: unknown) => { validate(): void };
@@ -45,7 +50,7 @@ const find = (manifests: Manifest[], kind: string) => {
 };
 
 describeWithTools(
-  [['kubectl', 'kubectl >= 1.27, whose kustomize is v5; Debian 12 has only 1.20']],
+  [['kubectl', 'kubectl >= 1.27, whose kustomize is v5: .ci/setup.d/41-kubectl.sh installs it']],
   'deploy/kubernetes',
   () => {
     describe.each(['base', 'overlays/hoster'])('deploy/kubernetes/%s', (dir) => {

@@ -38,7 +38,9 @@ beforeAll(async () => {
   snapshot = await exampleSnapshot();
   const deps = { snapshot: () => snapshot, now: () => FIXED_NOW, rateLimitPerMinute: 1_000_000 };
   const pre = createService({ ...deps, observe: recorder(observed.pre) });
-  withPreRouter = createServer((req, res) => pre.preRoute(req, res) || pre.app(req, res));
+  withPreRouter = createServer((req, res) => {
+    if (!pre.preRoute(req, res)) void pre.app(req, res);
+  });
   expressOnly = createServer(createService({ ...deps, observe: recorder(observed.express) }).app);
   ports.pre = await listen(withPreRouter);
   ports.express = await listen(expressOnly);

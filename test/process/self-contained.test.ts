@@ -27,6 +27,26 @@ describe('the repository stands on its own', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('has every section of docs/protocols.md that the code cites', () => {
+    const sections = new Set(
+      [
+        ...readFileSync(join(REPO_ROOT, 'docs', 'protocols.md'), 'utf8').matchAll(
+          /^#{2,3} (\d+(?:\.\d+)?)\.? /gm,
+        ),
+      ].map((match) => match[1]),
+    );
+    const citations = checkoutFiles()
+      .filter((file) => /^(src|test|scripts)\/.*\.ts$/.test(file))
+      .flatMap((file) =>
+        readFileSync(join(REPO_ROOT, file), 'utf8')
+          .split('\n')
+          .filter((line) => line.includes('protocols.md'))
+          .flatMap((line) => [...line.matchAll(/§(\d+(?:\.\d+)?)/g)].map((match) => `${file} §${match[1]}`)),
+      );
+    expect(citations.length).toBeGreaterThan(30);
+    expect(citations.filter((citation) => !sections.has(citation.split(' §')[1]))).toEqual([]);
+  });
+
   it('runs the schema-driven suites in a copy with nothing beside it', () => {
     // <tmp>/clone/repo: the parent holds only the copy, so a path that leaves the repository
     // (say ../shared/schemas) finds nothing.

@@ -8,8 +8,10 @@ import { formatReport, reportJson } from '../../check/report';
 import { checkDomain } from '../../check/run-check';
 import { Snapshot } from '../../catalog/snapshot';
 import { resolveConfigDir } from '../config-dir';
+import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
+import { palette } from '../style';
 
 const RESOLV_CONF = '/etc/resolv.conf';
 /** Used when only a domain is given: every domain must accept mail for it (RFC 5321 §4.5.1). */
@@ -34,11 +36,11 @@ const resolverOption = (value: string) => {
 function targetAddress(target: string): EmailAddress {
   if (target.includes('@')) {
     const parsed = parseEmailAddress(target);
-    if (!parsed.ok) throw new CliExit(2, `not a valid email address: ${parsed.reason}`);
+    if (!parsed.ok) throw new CliExit(EXIT.usage, `not a valid email address: ${parsed.reason}`);
     return parsed.value;
   }
   const domain = normalizeDomain(target);
-  if (!domain) throw new CliExit(2, 'expected an email address or a domain name');
+  if (!domain) throw new CliExit(EXIT.usage, 'expected an email address or a domain name');
   return { localPart: PROBE_LOCAL_PART, domain, address: `${PROBE_LOCAL_PART}@${domain}` };
 }
 
@@ -47,15 +49,18 @@ async function systemResolver(): Promise<Endpoint> {
   try {
     text = await readFile(RESOLV_CONF, 'utf8');
   } catch {
-    throw new CliExit(2, `cannot read ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`);
+    throw new CliExit(EXIT.usage, `cannot read ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`);
   }
   const endpoint = nameserverFromResolvConf(text);
   if (!endpoint)
-    throw new CliExit(2, `no nameserver in ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`);
+    throw new CliExit(
+      EXIT.usage,
+      `no nameserver in ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`,
+    );
   return endpoint;
 }
 
-export function registerCheck(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerCheck(program: Command, io: CliIo): void {
   program
     .command('check')
     .description('look at a live domain the way mail clients do and say what to fix')
@@ -91,7 +96,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
         const snapshot = new Snapshot(await loadOrExit(dir, io, { quietWarnings: true }));
         if (!snapshot.settings(address.domain))
           throw new CliExit(
-            2,
+            EXIT.usage,
             `${address.domain} is not in the config at ${dir}: check compares a live domain with its config`,
           );
         const resolver = options.resolver ?? (await systemResolver());
@@ -104,8 +109,17 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
           httpOnly: options.http === true,
         });
         const shown = formatEndpoint(resolver);
-        io.stdout.write(options.json ? reportJson(report, shown) : formatReport(report, shown));
-        setExit(report.ok ? 0 : 1);
+        if (options.json) io.stdout.write(reportJson(report, shown));
+        else {
+          const { green, red } = palette(io, 'stdout');
+          io.stdout.write(
+            formatReport(report, shown)
+              .replace(/^( {2})✔/gm, (_line, indent: string) => `${indent}${green('✔')}`)
+              .replace(/^( {2})✘/gm, (_line, indent: string) => `${indent}${red('✘')}`),
+          );
+        }
+        // The report has said what failed; the exit status tells scripts.
+        if (!report.ok) throw new CliExit(EXIT.failed);
       },
     );
 }

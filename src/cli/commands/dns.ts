@@ -6,6 +6,7 @@ import { domainZones, type ZoneRecords } from '../../dns/records';
 import { writeZones } from '../../dns/zonefile';
 import { Snapshot } from '../../catalog/snapshot';
 import { resolveConfigDir } from '../config-dir';
+import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
 
@@ -46,7 +47,7 @@ function selectZones(
     for (const zone of zonesOf(settings))
       if ((name === settings.domain || zone.zone === name) && !zones.includes(zone)) zones.push(zone);
   }
-  if (unknown.length > 0) throw new CliExit(1, `not in the config: ${unknown.join(', ')}`);
+  if (unknown.length > 0) throw new CliExit(EXIT.usage, `not in the config: ${unknown.join(', ')}`);
   return zones;
 }
 
@@ -65,8 +66,9 @@ export function registerDns(program: Command, io: CliIo): void {
         options: { all?: boolean; format: 'zone' | 'json'; ttl?: number; config?: string },
       ) => {
         if (domains.length === 0 && !options.all)
-          throw new CliExit(2, 'name at least one domain, or use --all');
-        if (domains.length > 0 && options.all) throw new CliExit(2, 'give either domains or --all, not both');
+          throw new CliExit(EXIT.usage, 'name at least one domain, or use --all');
+        if (domains.length > 0 && options.all)
+          throw new CliExit(EXIT.usage, 'give either domains or --all, not both');
         const { dir } = resolveConfigDir(options.config, io);
         const snapshot = new Snapshot(await loadOrExit(dir, io));
         const missing: string[] = [];

@@ -6,7 +6,9 @@ import { reloadAndReport } from '../../server/reload';
 import { startServer, type ListenAddress, type RunningServer } from '../../server/start';
 import { parseTrustProxy } from '../../server/trust-proxy';
 import { watchConfigDir, type ConfigWatcher } from '../../server/watch-config';
+import { clientRecordGaps } from '../client-records';
 import { resolveConfigDir } from '../config-dir';
+import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
 
@@ -27,13 +29,14 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 0 || port > 65535) throw new CliExit(2, `invalid port: ${value}`);
+  if (!/^\d+$/.test(value) || port < 0 || port > 65535)
+    throw new CliExit(EXIT.usage, `invalid port: ${value}`);
   return port;
 }
 
 function parseCount(name: string, value: string, min: number): number {
   if (!/^\d+$/.test(value) || Number(value) < min)
-    throw new CliExit(2, `invalid ${name}: ${value} (expected a whole number ≥ ${min})`);
+    throw new CliExit(EXIT.usage, `invalid ${name}: ${value} (expected a whole number ≥ ${min})`);
   return Number(value);
 }
 
@@ -45,14 +48,15 @@ function optional<T>(value: string | undefined, parse: (text: string) => T): T |
 function settingsFrom(options: ServeOptions, io: CliIo) {
   const env = io.env;
   const trustProxy = parseTrustProxy(options.trustProxy ?? env.MAIL_AUTOCONF_TRUST_PROXY);
-  if (typeof trustProxy === 'object' && !Array.isArray(trustProxy)) throw new CliExit(2, trustProxy.error);
+  if (typeof trustProxy === 'object' && !Array.isArray(trustProxy))
+    throw new CliExit(EXIT.usage, trustProxy.error);
   const logLevel = options.logLevel ?? env.MAIL_AUTOCONF_LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel))
-    throw new CliExit(2, `invalid log level: ${logLevel} (one of ${LOG_LEVELS.join(', ')})`);
+    throw new CliExit(EXIT.usage, `invalid log level: ${logLevel} (one of ${LOG_LEVELS.join(', ')})`);
   // A secret, so it is read from the environment only: command lines are visible to every user.
   const userHashKey = env.MAIL_AUTOCONF_LOG_USER_HASH_KEY || undefined;
   if (userHashKey !== undefined && userHashKey.length < 16)
-    throw new CliExit(2, 'MAIL_AUTOCONF_LOG_USER_HASH_KEY must be at least 16 characters long');
+    throw new CliExit(EXIT.usage, 'MAIL_AUTOCONF_LOG_USER_HASH_KEY must be at least 16 characters long');
   return {
     userHashKey,
     port: parsePort(options.port ?? env.PORT ?? '8080'),
@@ -65,7 +69,8 @@ function settingsFrom(options: ServeOptions, io: CliIo) {
     ),
     metricsListen: optional(options.metricsListen ?? env.MAIL_AUTOCONF_METRICS_LISTEN, (text) => {
       const address: ListenAddress | undefined = parseListenAddress(text);
-      if (!address) throw new CliExit(2, `invalid metrics listen address: ${text} (expected HOST:PORT)`);
+      if (!address)
+        throw new CliExit(EXIT.usage, `invalid metrics listen address: ${text} (expected HOST:PORT)`);
       return address;
     }),
     shutdownGraceMs:
@@ -92,7 +97,7 @@ const LOG_FLUSH_MS = 1_000;
  */
 function serverLogger(io: CliIo, level: string): pino.Logger {
   const buffered = io.logDestination?.();
-  const destination = buffered ?? (io.stdout as unknown as pino.DestinationStream);
+  const destination = buffered ?? io.stdout;
   const logger = pino(
     {
       base: { service: 'mail-autoconf' },
@@ -144,7 +149,8 @@ export function registerServe(program: Command, io: CliIo): void {
       const logger = serverLogger(io, settings.logLevel);
       const { dir, bundled } = resolveConfigDir(options.config, io);
       const config = await loadOrExit(dir, io, { warningLimit: SERVE_WARNING_LIMIT });
-      if (bundled) logger.warn({ dir }, 'no ./config and no --config: serving the bundled example config');
+      if (bundled) logger.warn({ dir }, 'no ./config and no --config: serving the bundled EXAMPLE config');
+      for (const gap of clientRecordGaps(config)) logger.warn(gap);
       const holder = ConfigHolder.fromConfig(dir, config);
       const { host, port } = settings;
       let running: RunningServer;
@@ -162,7 +168,7 @@ export function registerServe(program: Command, io: CliIo): void {
           ...(settings.metricsListen && { metricsListen: settings.metricsListen }),
         });
       } catch (error) {
-        throw new CliExit(1, `cannot listen: ${(error as Error).message}`);
+        throw new CliExit(EXIT.failed, `cannot listen: ${(error as Error).message}`);
       }
       let watcher: ConfigWatcher | undefined;
       if (settings.watch) {

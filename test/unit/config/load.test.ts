@@ -126,7 +126,7 @@ auth: [password-cleartext, kerberos]
       }),
     ).toEqual([
       'config/domains/example.com.yaml:6:11 incoming[1].port: expected at most 65535, got 99999',
-      'config/domains/example.com.yaml:7:15 incoming[1].security: expected "tls" | "starttls" | "none", got "ssl"',
+      'config/domains/example.com.yaml:7:15 incoming[1].security: expected "tls" | "starttls" | "none", got "ssl" (did you mean "tls"?)',
       'config/domains/example.com.yaml:9:5 outgoing[0].security: required: one of "tls" | "starttls" | "none"',
       'config/domains/example.com.yaml:9:31 outgoing[0].securty: unknown key (did you mean "security"?)',
       'config/domains/example.com.yaml:10:11 username: unknown placeholder %EMAILUSER%; use %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN%',
@@ -142,7 +142,7 @@ auth: [password-cleartext, kerberos]
 
   it('reports duplicate keys', () => {
     expect(problems({ 'a.yaml': `domain: example.com\ndomain: example.org\n${SERVERS}` })[0]).toMatch(
-      /^a\.yaml:2:1 Map keys must be unique/,
+      /^a\.yaml:2:1 `domain` appears twice in the same mapping: keep one$/,
     );
   });
 

@@ -1,3 +1,8 @@
+/*
+ * Parsed YAML and XML documents are walked by their field names as `any`: a wrong path fails the
+ * assertion that reads it, which is what these tests check.
+ */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseEmailAddress, type EmailAddress } from '../../../src/core/address';
 import { renderAutoconfig } from '../../../src/protocols/mozilla';

@@ -60,7 +60,7 @@ describe('serve refuses bad settings before starting', () => {
     [['--log-level', 'loud'], {}, 'invalid log level: loud'],
     [[], { MAIL_AUTOCONF_LOG_USER_HASH_KEY: 'short' }, 'MAIL_AUTOCONF_LOG_USER_HASH_KEY must be at least 16'],
   ])('%j %j', async (args, env, message) => {
-    const { code, stderr } = await serve(args as string[], env as Record<string, string>);
+    const { code, stderr } = await serve(args as string[], env);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
   });
