@@ -111,6 +111,29 @@ describe('security review #8: every route applies the same rules and reports eve
       expect.objectContaining({ method: 'POST', path: '/autodiscover/autodiscover.xml', outcome: 'aborted' }),
     ]);
   });
+  it('a POST cut off by the request timeout is logged and counted', async () => {
+    const capture = new LogCapture();
+    const server = await start({
+      logger: pino({ level: 'info' }, capture),
+      timeouts: { headersMs: 400, requestMs: 400, keepAliveMs: 400 },
+    });
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(portOf(server), '127.0.0.1', () =>
+        socket.write(
+          'POST /autodiscover/autodiscover.xml HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 400\r\n\r\n<Autodiscover',
+        ),
+      );
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(capture.requests()).toEqual([
+      expect.objectContaining({ method: 'POST', protocol: 'autodiscover', outcome: 'aborted' }),
+    ]);
+  });
 });
 
 describe('security review #10: a cache miss is not much dearer than a hit', () => {
