@@ -44,7 +44,10 @@ export function createRouteTable(endpoints: readonly Endpoint[]): RouteTable {
       let path = queryAt < 0 ? target : target.slice(0, queryAt);
       const query = queryAt < 0 ? '' : target.slice(queryAt + 1);
       if (path.charCodeAt(0) !== 47 /* / */) path = path.replace(ABSOLUTE_FORM, '') || '/';
-      if (path.length > 1 && path.charCodeAt(path.length - 1) === 47) path = path.slice(0, -1);
+      const last = path.length - 1;
+      // One trailing slash, not more: `//` is not `/`, nor `/settings//` the page.
+      if (last > 0 && path.charCodeAt(last) === 47 && path.charCodeAt(last - 1) !== 47)
+        path = path.slice(0, -1);
       const lower = path.toLowerCase();
       const endpoint = exact.get(lower);
       if (endpoint) return { endpoint, rest: '', query };
