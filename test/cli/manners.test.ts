@@ -55,6 +55,8 @@ describe('exit status: 0 success, 1 invalid config or failed check, 2 usage erro
     [['validate', 'config'], 0],
     [['--version'], 0],
     [['--help'], 0],
+    [['help', 'validate'], 0],
+    [['validate', '--help'], 0],
     [['render', 'alice@example.com'], 0],
     [[], 2],
     [['frobnicate'], 2],

@@ -53,7 +53,7 @@ async function prepare(siteText: string, placement: Placement = {}) {
     site = site
       .replace(/listen \[::\]:\d+[^;]*;\n/g, '')
       .replace('listen 80;', `listen 127.0.0.1:${placement.httpPort};`)
-      .replace('listen 443 ssl http2;', `listen 127.0.0.1:${placement.httpsPort} ssl http2;`);
+      .replace('listen 443 ssl;', `listen 127.0.0.1:${placement.httpsPort} ssl;`);
   }
   writeFileSync(join(dir.path, 'site.conf'), site);
   const conf = join(dir.path, 'nginx.conf');
