@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Snapshot } from '../catalog/snapshot';
 import type { Answer, Protocol } from './answer';
 
@@ -25,6 +26,8 @@ export interface EndpointRequest {
   readonly query: Query;
   /** The Host header, as sent. */
   readonly host: string | undefined;
+  /** Every request header, lower-cased names (as Node gives them), for endpoints that need more. */
+  readonly headers: IncomingHttpHeaders;
   readonly acceptLanguage: string | undefined;
   /** The request came over https (directly, or as a trusted proxy says). */
   readonly secure: boolean;

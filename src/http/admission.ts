@@ -162,6 +162,7 @@ export function admit(endpoint: Endpoint, input: AdmissionInput, ctx: EndpointCo
     rest: input.rest,
     query,
     host: headers.host,
+    headers,
     acceptLanguage: headers['accept-language'],
     secure: input.secure,
     body: EMPTY,
