@@ -1,5 +1,5 @@
+import { locateProblem, type ConfigProblem } from '../config/problems';
 import { loadCatalogDir } from './load';
-import { formatProblem, type ConfigProblem } from '../config/problems';
 import { Snapshot, type SnapshotConfig } from './snapshot';
 
 /**
@@ -23,7 +23,12 @@ export interface ConfigStatus {
   readonly domains: number;
   readonly names: number;
   readonly lastAttempt: { readonly at: Date; readonly ok: boolean };
-  /** Errors of the last attempt when it failed, located relative to the config directory. */
+  /**
+   * Where the errors of the last attempt were, when it failed: file (relative to the config
+   * directory), line, column and setting, but not the message. Readiness is answered to anyone
+   * who reaches the port, and messages quote config values (`expected a number, got "…"`); the
+   * full messages are in the log.
+   */
   readonly lastErrors: readonly string[];
 }
 
@@ -49,7 +54,8 @@ export class ConfigHolder {
   private lastFailure: { at: Date; errors: readonly ConfigProblem[] } | undefined;
   private lastAttempt: { at: Date; ok: boolean };
   /** Reloads run one after another, so a slow load can never overwrite a newer one. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private running: Promise<ReloadOutcome> | undefined;
+  private pending: Promise<ReloadOutcome> | undefined;
 
   private constructor(
     readonly dir: string,
@@ -71,14 +77,35 @@ export class ConfigHolder {
     return {
       ...statusOfSnapshot(this.current),
       lastAttempt: this.lastAttempt,
-      lastErrors: this.lastFailure && !this.lastAttempt.ok ? this.lastFailure.errors.map(formatProblem) : [],
+      lastErrors: this.lastFailure && !this.lastAttempt.ok ? this.lastFailure.errors.map(locateProblem) : [],
     };
   }
 
+  /**
+   * Reloads run one at a time, and requests that arrive during one collapse into a single next
+   * reload: it starts when the running one ends, so it reads the newest files, and everyone who
+   * asked gets its outcome. A burst of signals or file events costs two reloads, not one each.
+   */
   reload(): Promise<ReloadOutcome> {
-    const next = this.queue.then(() => this.reloadNow());
-    this.queue = next.catch(() => undefined);
-    return next;
+    if (this.pending) return this.pending;
+    const running = this.running;
+    if (!running) return this.start();
+    const settled = () => undefined;
+    this.pending = running.then(settled, settled).then(() => {
+      this.pending = undefined;
+      return this.start();
+    });
+    return this.pending;
+  }
+
+  private start(): Promise<ReloadOutcome> {
+    const run = this.reloadNow();
+    this.running = run;
+    const done = () => {
+      if (this.running === run) this.running = undefined;
+    };
+    run.then(done, done);
+    return run;
   }
 
   private async reloadNow(): Promise<ReloadOutcome> {

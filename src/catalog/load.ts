@@ -42,6 +42,8 @@ function catalogCheck(): {
     if (config.signing) {
       const result = createProfileSigner(config.signing, config.now);
       if (!result.ok) report.signingProblem(result.field, result.reason, 'error');
+      else if (config.signing.keyExposure !== undefined)
+        report.signingProblem('key', config.signing.keyExposure, 'error');
       else {
         signer = result.signer;
         for (const message of result.warnings) report.signingProblem('certificate', message, 'warning');

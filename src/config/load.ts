@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
+import { listConfigFiles } from './config-files';
 import { formatProblem, type ConfigProblem, type PathSegment } from './problems';
 import { resolveSteps, type DomainEntrySource, type ProfileSource } from './resolve';
 import { collectKeys, toSchemaIssues } from './schema-issues';
@@ -63,24 +64,32 @@ export interface ConfigText {
 }
 
 const KNOWN_KEYS = collectKeys(multiFileSchema).concat(collectKeys(domainEntrySchema));
-const YAML_FILE = /\.ya?ml$/i;
-
-/** All `*.yaml`/`*.yml` files below `dir`, in a stable order. */
-export async function listConfigFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && YAML_FILE.test(entry.name))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
-}
 
 /** Reads and validates a config directory. Never throws for bad content; only for an unreadable dir. */
 export async function loadConfigDir(
   dir: string,
   options: { displayBase?: string; warningLimit?: number; check?: WholeConfigCheck } = {},
 ): Promise<LoadResult> {
-  const files = await listConfigFiles(dir);
+  const { files, refused } = await listConfigFiles(dir);
   const base = options.displayBase ?? process.cwd();
+  if (refused.length > 0) {
+    return {
+      ok: false,
+      errors: refused.map(({ path, reason }) => {
+        const shown = relative(base, path);
+        return {
+          severity: 'error' as const,
+          file: shown.startsWith('..') ? path : shown,
+          line: 1,
+          col: 1,
+          path: '',
+          message: reason,
+        };
+      }),
+      warnings: [],
+      warningsNotShown: 0,
+    };
+  }
   const texts = await Promise.all(
     files.map(async (file) => {
       const shown = relative(base, file);

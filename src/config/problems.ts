@@ -18,6 +18,12 @@ export function formatProblem(problem: ConfigProblem): string {
     : `${where} ${prefix}${problem.message}`;
 }
 
+/** Where a problem is, without what it says: for places that must not repeat config values. */
+export function locateProblem(problem: ConfigProblem): string {
+  const where = `${problem.file}:${problem.line}:${problem.col}`;
+  return `${problem.path ? `${where} ${problem.path}` : where} (the server log has the details)`;
+}
+
 export type { PathSegment };
 
 export function formatPath(path: readonly PathSegment[]): string {

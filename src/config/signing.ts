@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
+import { keyFileExposure } from './key-permissions';
 import type { ConfigProblem } from './problems';
 import type { ServiceInput } from './schema';
 import type { YamlSource } from './yaml-source';
@@ -8,6 +9,8 @@ export interface SigningFiles {
   /** Directory that relative `service.signing` paths start from: the config directory. */
   readonly baseDir: string;
   readonly readFile?: (path: string) => string;
+  /** Owner and mode of the key file; no check where the platform has no POSIX modes (Windows). */
+  readonly statFile?: (path: string) => Pick<Stats, 'mode' | 'uid'>;
   readonly now?: Date;
 }
 
@@ -16,6 +19,12 @@ export interface SigningTexts {
   readonly certificate: string;
   readonly key: string;
   readonly chain?: string;
+  /**
+   * Why the key file is too open for a private key, when it is. Reported once the file is known to
+   * hold the key (a private key anyone on the machine can read lets them sign profiles that devices
+   * show as "Verified", and it is often the service's TLS key too).
+   */
+  readonly keyExposure?: string;
 }
 
 export type SigningField = 'certificate' | 'key' | 'chain';
@@ -45,11 +54,15 @@ export function readSigningFiles(
     }
   }
   if (errors.length > 0) return { errors };
+  const stat = files.statFile ?? (process.platform === 'win32' ? undefined : statSync);
+  const keyExposure =
+    stat && keyFileExposure(signing.key, stat(resolve(files.baseDir, signing.key)), process.getuid?.());
   return {
     texts: {
       certificate: texts.certificate as string,
       key: texts.key as string,
       ...(texts.chain !== undefined && { chain: texts.chain }),
+      ...(keyExposure !== undefined && { keyExposure }),
     },
     errors,
   };

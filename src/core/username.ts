@@ -15,7 +15,9 @@ export const USERNAME_POLICIES = {
 export function usernameTemplate(
   policy: string,
 ): { ok: true; template: string } | { ok: false; reason: string } {
-  if (policy in USERNAME_POLICIES) {
+  // An own-property check: `in` would also find `constructor`, `toString` and the rest of
+  // Object.prototype, and hand a function on as the template.
+  if (Object.hasOwn(USERNAME_POLICIES, policy)) {
     return { ok: true, template: USERNAME_POLICIES[policy as keyof typeof USERNAME_POLICIES] };
   }
   const tokens: string[] = policy.match(/%[A-Z]*%?/g) ?? [];

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Preparer } from '../catalog/prepared-cache';
 import type { Snapshot } from '../catalog/snapshot';
 import { parseEmailAddress, type EmailAddress } from '../core/address';
@@ -12,6 +13,38 @@ export const MOBILECONFIG_PATH = '/mobileconfig';
 /** Short to type on a phone; same answer. */
 export const MOBILECONFIG_ALIAS_PATH = '/apple';
 export const MOBILECONFIG_QR_PATH = '/mobileconfig/qr.svg';
+
+/**
+ * Signing a profile costs about a millisecond of CPU (RSA-2048) and drawing a QR code about as
+ * much, on endpoints anyone may call, so both answers are kept per address. They live with the
+ * snapshot they were made from: a reload (new certificate, new settings) starts afresh. Bounded
+ * in bytes; a signed profile is kept for minutes only, so its signing time stays close to now.
+ */
+const KEPT_BYTES = 4 * 1024 * 1024;
+const SIGNED_PROFILE_TTL_MS = 10 * 60 * 1000;
+
+interface Kept {
+  readonly signedProfiles: LRUCache<string, Buffer>;
+  readonly qrCodes: LRUCache<string, string>;
+}
+
+const keptBySnapshot = new WeakMap<Snapshot, Kept>();
+
+function keptFor(snapshot: Snapshot): Kept {
+  let kept = keptBySnapshot.get(snapshot);
+  if (!kept) {
+    kept = {
+      signedProfiles: new LRUCache({
+        maxSize: KEPT_BYTES,
+        sizeCalculation: (body) => body.length,
+        ttl: SIGNED_PROFILE_TTL_MS,
+      }),
+      qrCodes: new LRUCache({ maxSize: KEPT_BYTES, sizeCalculation: (svg) => svg.length }),
+    };
+    keptBySnapshot.set(snapshot, kept);
+  }
+  return kept;
+}
 
 /** The unsigned `.mobileconfig` plist; signing happens per request, after the address is in. */
 const appleProfile: Preparer<PreparedText> = {
@@ -40,7 +73,8 @@ function lookup(snapshot: Snapshot, emailaddress: unknown, protocol: Protocol): 
 
 /**
  * The configuration profile for one address (protocols.md §4.1): the prepared plist with the
- * address filled in, CMS-signed when a signing certificate is configured. Per-user, so not cached.
+ * address filled in, CMS-signed when a signing certificate is configured. Per-user, so not cached
+ * by clients; signed ones are kept here (see KEPT_BYTES).
  */
 export function answerMobileconfig(
   snapshot: Snapshot,
@@ -49,8 +83,18 @@ export function answerMobileconfig(
   const found = lookup(snapshot, request.emailaddress, 'mobileconfig');
   if (!found.ok) return found.answer;
   const { address, settings } = found;
-  const plist = Buffer.from(fillPrepared(snapshot.prepared(appleProfile, settings), address), 'utf8');
-  const body = snapshot.signer ? snapshot.signer.sign(plist, request.now) : plist;
+  const plist = () => Buffer.from(fillPrepared(snapshot.prepared(appleProfile, settings), address), 'utf8');
+  let body: Buffer | undefined;
+  if (snapshot.signer) {
+    const { signedProfiles } = keptFor(snapshot);
+    body = signedProfiles.get(address.address);
+    if (!body) {
+      body = snapshot.signer.sign(plist(), request.now);
+      signedProfiles.set(address.address, body);
+    }
+  } else {
+    body = plist();
+  }
   const domain = settings.domain;
   return answer(
     200,
@@ -69,7 +113,12 @@ export async function answerProfileQr(
   const found = lookup(snapshot, request.emailaddress, 'mobileconfig-qr');
   if (!found.ok) return found.answer;
   const { address, settings } = found;
-  const svg = await renderQrSvg(profileLink(settings, snapshot.service, address));
+  const { qrCodes } = keptFor(snapshot);
+  let svg = qrCodes.get(address.address);
+  if (svg === undefined) {
+    svg = await renderQrSvg(profileLink(settings, snapshot.service, address));
+    qrCodes.set(address.address, svg);
+  }
   return answer(
     200,
     SVG_CONTENT_TYPE,

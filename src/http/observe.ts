@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
 import type { AnswerMeta, Outcome } from '../endpoints/answer';
+import { loggablePath } from './loggable-path';
 import type { ServiceMetrics } from './metrics';
 
 /**
@@ -16,19 +17,7 @@ export type RequestObserver = (
   startedAt: bigint,
 ) => void;
 
-const MAX_LOGGED_PATH = 200;
 const MAX_LOGGED_AGENT = 200;
-
-/**
- * The path as it may be logged: no query string (autoconfig carries the address there) and no
- * local part of anything that looks like an address (scanners put addresses in paths too).
- */
-export function loggablePath(url: string | undefined): string {
-  // An absolute-form request target (`GET http://host/path`) is logged by its path, like any other.
-  const path = ((url ?? '/').split('?', 1)[0] as string).replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '') || '/';
-  const masked = path.replace(/[^/]*(?:@|%40)/gi, '*@');
-  return masked.length > MAX_LOGGED_PATH ? `${masked.slice(0, MAX_LOGGED_PATH)}…` : masked;
-}
 
 /**
  * A stable pseudonym for an address: lets an admin follow one user's requests through the log

@@ -1,10 +1,11 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { NS, sameNamespace } from './autodiscover-namespaces';
+import { measureXml } from './xml-shape';
 
 /**
  * Reads a POX Autodiscover request (MS-OXDSCLI §2.2.3, MS-ASCMD §2.2.1.1; protocols.md §2.3, §5.1).
  * The body is hostile until proven otherwise: it is decoded strictly as UTF-8, refused when it
- * declares a DTD or entities, bounded in element count, and read with a parser that resolves no
+ * declares a DTD or entities, bounded in elements, attributes and depth, and read with a parser that resolves no
  * entities. Namespaces are compared exactly (http or the documented https variant).
  */
 
@@ -19,8 +20,20 @@ export type PoxParseResult =
   | { ok: true; request: PoxRequest }
   | { ok: false; code: 500 | 600; reason: string; schema: 'outlook' | 'mobilesync' };
 
-/** Real requests hold about ten elements; this bounds both depth and work. */
-const MAX_TAGS = 64;
+/**
+ * A real request is about 400 characters: five elements three levels deep, one or two attributes
+ * (namespace declarations), no entity references except perhaps one in the address. The bounds
+ * leave room for chatty clients and refuse, for the price of one scan, bodies built to make the
+ * parser work: its cost grows with every character (most with attributes and entity references),
+ * so a body the HTTP limit lets through (16 KiB) would otherwise cost up to a hundred real ones.
+ */
+export const POX_LIMITS = {
+  characters: 2048,
+  elements: 64,
+  attributes: 32,
+  depth: 8,
+  entityReferences: 32,
+} as const;
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -63,6 +76,9 @@ export function parsePoxRequest(body: Buffer | string): PoxParseResult {
     reason,
     schema,
   });
+  // A UTF-16 unit takes at most 3 UTF-8 bytes: longer bodies are refused without decoding them.
+  if (typeof body !== 'string' && body.length > POX_LIMITS.characters * 3)
+    return invalid('body longer than any real request');
   let xml: string;
   try {
     xml = typeof body === 'string' ? body : decoder.decode(body);
@@ -74,7 +90,12 @@ export function parsePoxRequest(body: Buffer | string): PoxParseResult {
   const declaredEncoding = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(xml)?.[1];
   if (declaredEncoding && !/^utf-?8$/i.test(declaredEncoding))
     return invalid('only UTF-8 requests are accepted');
-  if ((xml.match(/</g) ?? []).length > MAX_TAGS * 2) return invalid('too many elements');
+  if (xml.length > POX_LIMITS.characters) return invalid('body longer than any real request');
+  const shape = measureXml(xml);
+  if (shape.elements > POX_LIMITS.elements) return invalid('too many elements');
+  if (shape.attributes > POX_LIMITS.attributes) return invalid('too many attributes');
+  if (shape.depth > POX_LIMITS.depth) return invalid('elements nested too deeply');
+  if (shape.entityReferences > POX_LIMITS.entityReferences) return invalid('too many entity references');
   if (XMLValidator.validate(xml) !== true) return invalid('body is not well-formed XML');
 
   let document: XmlNode;
@@ -120,15 +141,12 @@ export function parsePoxRequest(body: Buffer | string): PoxParseResult {
   if (!emailAddress) return invalid('EMailAddress is empty', schema);
   if (schemas.length > 1) return invalid('more than one AcceptableResponseSchema', schema);
 
+  // MS-OXDSCLI (the request schema) and MS-ASCMD §2.2.1.1 make it required; the clients we know send it.
+  if (schemas.length === 0) return invalid('AcceptableResponseSchema is missing', schema);
+  const wanted = textOf(schemas[0]) ?? '';
   let responseSchema: ResponseSchema;
-  if (schemas.length === 0) {
-    // Lenient: a client that omits it means its own request schema's response.
-    responseSchema = schema;
-  } else {
-    const wanted = textOf(schemas[0]) ?? '';
-    if (sameNamespace(wanted, NS.outlookResponse)) responseSchema = 'outlook';
-    else if (sameNamespace(wanted, NS.mobilesyncResponse)) responseSchema = 'mobilesync';
-    else responseSchema = 'unsupported';
-  }
+  if (sameNamespace(wanted, NS.outlookResponse)) responseSchema = 'outlook';
+  else if (sameNamespace(wanted, NS.mobilesyncResponse)) responseSchema = 'mobilesync';
+  else responseSchema = 'unsupported';
   return { ok: true, request: { emailAddress, responseSchema } };
 }

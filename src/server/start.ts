@@ -5,6 +5,7 @@ import type { ConfigHolder } from '../catalog/config-holder';
 import { createOpsApp, createService } from '../http/app';
 import { ServiceMetrics } from '../http/metrics';
 import { createObserver } from '../http/observe';
+import { boundRequestsInFlight, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-limits';
 
 export interface RunningServer {
   readonly server: Server;
@@ -41,12 +42,19 @@ export interface StartOptions extends ListenAddress {
    * admission, rate limiter and writer, without Express's per-request setup. Default on.
    */
   readonly preRouter?: boolean;
+  /** Defaults: DEFAULT_CONNECTION_LIMITS. */
+  readonly connectionLimits?: Partial<ConnectionLimits>;
 }
 
 /** Slow-loris bounds: clients send a few hundred bytes, so seconds are plenty. */
 export const DEFAULT_TIMEOUTS: Timeouts = { headersMs: 10_000, requestMs: 15_000, keepAliveMs: 5_000 };
 
-async function listen(handler: RequestListener, at: ListenAddress, timeouts: Timeouts) {
+async function listen(
+  handler: RequestListener,
+  at: ListenAddress,
+  timeouts: Timeouts,
+  limits: ConnectionLimits,
+) {
   const server = createServer(
     {
       headersTimeout: timeouts.headersMs,
@@ -55,9 +63,10 @@ async function listen(handler: RequestListener, at: ListenAddress, timeouts: Tim
       // slow client hold a connection three times longer than configured.
       connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
     },
-    handler,
+    boundRequestsInFlight(handler, limits.maxRequestsInFlight),
   );
   server.keepAliveTimeout = timeouts.keepAliveMs;
+  server.maxConnections = limits.maxConnections;
   // A keep-alive connection whose last request ends during shutdown would otherwise stay open
   // (and hold the process) until its idle timeout.
   server.on('request', (_req, res: ServerResponse) => {
@@ -96,6 +105,7 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { holder, logger } = options;
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
   const status = () => holder.status();
   const metrics = new ServiceMetrics(status, { processMetrics: true });
   let draining = false;
@@ -120,11 +130,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       : (req, res) => {
           if (!preRoute(req, res)) void app(req, res);
         };
-  const main = await listen(handler, options, timeouts);
+  const main = await listen(handler, options, timeouts, limits);
   let ops: Awaited<ReturnType<typeof listen>> | undefined;
   if (options.metricsListen) {
     try {
-      ops = await listen(createOpsApp(common), options.metricsListen, timeouts);
+      ops = await listen(createOpsApp(common), options.metricsListen, timeouts, limits);
     } catch (error) {
       await closeServer(main.server, 0);
       throw error;

@@ -6,6 +6,7 @@ import { createApp } from '../../src/http/app';
 import { answerAutoconfig } from '../../src/endpoints/autoconfig';
 import { Snapshot } from '../../src/catalog/snapshot';
 import { runCli } from '../helpers/cli';
+import { controlCharacters } from '../helpers/control-characters';
 import { startDnsServer, type TestRecord } from '../helpers/dns-server';
 import { exampleSnapshot, loadInline } from '../helpers/example';
 
@@ -174,6 +175,36 @@ describe('mail-autoconf check', () => {
       'fix: the server behind this URL does not serve example.com: add example.com to its config, or point autoconfig.example.com at autoconfig.hosting.example',
     );
     expect(result.code).toBe(1);
+  });
+
+  it('security review #12: prints no terminal control sequence a remote answer carries', async () => {
+    const good = answerAutoconfig(snapshot, { emailaddress: 'alice@example.com', host: undefined });
+    const hostile = String(good.body).replace(
+      '<hostname>imap.example.com</hostname>',
+      '<hostname>imap.example.com\u001b[2J\u001b[31mPWNED\u001b[0m\u009b31m\u202e</hostname>',
+    );
+    const server = await listen((req, res) => {
+      if (req.method === 'GET' && req.url?.includes('config-v1.1.xml')) {
+        res.writeHead(200, { 'Content-Type': 'application/xml; charset=utf-8' }).end(hostile);
+      } else if (req.method === 'POST') {
+        res
+          .writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' })
+          .end(
+            `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response><Error Time="00:00:00" Id="1"><ErrorCode>600</ErrorCode><Message>Invalid Request\u001b]0;evil-title\u0007</Message><DebugData /></Error></Response></Autodiscover>`,
+          );
+      } else createApp({ snapshot: () => snapshot })(req, res);
+    });
+    const result = await check(goodRecords(), { httpPort: server });
+    // Shown, not hidden: each control character as a visible escape (host names are lower-cased).
+    expect(result.stdout).toContain('\\x1b[2j\\x1b[31mpwned\\x1b[0m\\x9b31m\\u202e');
+    expect(result.stdout).toContain('evil-title\\x07');
+    expect(controlCharacters(result.stdout)).toEqual([]);
+    expect(result.code).toBe(1);
+    const json = await check(goodRecords(), { httpPort: server, args: ['--json'] });
+    expect(controlCharacters(json.stdout)).toEqual([]);
+    // The JSON still says exactly what the server sent, escaped.
+    expect(json.stdout).toContain('pwned\\u001b[0m\\u009b31m\\u202e');
+    expect(JSON.stringify(JSON.parse(json.stdout))).toContain('\u009b31m\u202e');
   });
 
   it('reports an Autodiscover error answer with what it means', async () => {

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configJsonSchema } from '../../src/config/schema';
+import { makeTestPki } from '../helpers/certificates';
 import { runCli, runCommand, startServe } from '../helpers/cli';
 import { EXAMPLE_CONFIG_DIR } from '../helpers/example';
 import { GOLDEN_DIR } from '../helpers/golden';
@@ -39,6 +40,43 @@ describe('mail-autoconf validate', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it.each(['constructor', 'toString'])(
+    'security review #11: refuses username: %s with a validation error',
+    async (policy) => {
+      const dir = tempConfig({
+        'ctor.yaml': `domain: ctor.example\nusername: ${policy}\nincoming: [{ type: imap, host: imap.ctor.example, security: tls }]\noutgoing: [{ host: smtp.ctor.example, security: tls }]\n`,
+      });
+      const result = await runCli(['validate', dir], { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`ctor.yaml:2:11 username: expected "email", "localpart" or a template`);
+      expect(result.stdout).toBe('');
+    },
+  );
+
+  it('security review #9: refuses a signing key other users can read, and accepts it once private', async () => {
+    const pki = makeTestPki('ec');
+    try {
+      const dir = tempConfig({
+        'd.yaml':
+          'domain: example.com\nincoming: [{ type: imap, host: imap.example.com, security: tls }]\noutgoing: [{ host: smtp.example.com, security: tls }]\n',
+        'service.yaml': `service:\n  signing:\n    certificate: ${pki.certificate}\n    key: privkey.pem\n`,
+      });
+      copyFileSync(pki.key, join(dir, 'privkey.pem'));
+      chmodSync(join(dir, 'privkey.pem'), 0o666);
+      const open = await runCli(['validate', dir], { cwd: dir });
+      expect(open.code).toBe(1);
+      expect(open.stderr).toContain(
+        'service.yaml:4:10 service.signing.key: privkey.pem can be read or changed by other users (mode 666); make it private to the server, e.g. chmod 600',
+      );
+      chmodSync(join(dir, 'privkey.pem'), 0o600);
+      const closed = await runCli(['validate', dir], { cwd: dir });
+      expect(closed.code).toBe(0);
+      expect(closed.stderr).not.toContain('privkey.pem');
+    } finally {
+      pki.remove();
+    }
   });
 
   it('prints warnings but still succeeds', async () => {

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { ConfigHolder } from '../../src/catalog/config-holder';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { loadExample, REPO_ROOT } from '../helpers/example';
+import { INTERNAL_ANSWER, INTERNAL_PATH_SPELLINGS } from '../helpers/internal-paths';
 import { get, waitFor } from '../helpers/loopback-client';
 import { describeWithTools, freePort, runTool, tempDir } from '../helpers/tools';
 
@@ -170,6 +171,32 @@ describeWithTools(
         const plain = await get({ https: false, port: httpPort, host: 'autodiscover.example.com', path });
         expect(plain.status).toBe(302);
         expect(plain.headers.location).toBe('https://autodiscover.example.com/autodiscover/autodiscover.xml');
+      });
+
+      it('security review #6: keeps every internal path away from the public side, in any spelling', async () => {
+        const direct = Number(new URL(server.url).port);
+        // The server itself answers them: what the proxy lets through would be public.
+        for (const path of [
+          '/healthz',
+          '/READYZ',
+          '/Metrics/',
+          '/.WELL-KNOWN/MAIL-AUTOCONF/TLS-ASK?domain=autoconfig.example.com',
+        ])
+          expect(
+            (await get({ https: false, port: direct, host: 'autoconfig.example.com', path })).body,
+          ).toMatch(INTERNAL_ANSWER);
+        const leaked: string[] = [];
+        for (const path of INTERNAL_PATH_SPELLINGS) {
+          const viaHttps = await get(
+            { https: true, port: httpsPort, host: 'autoconfig.example.com', path },
+            prepared.cert,
+          );
+          const viaHttp = await get({ https: false, port: httpPort, host: 'autoconfig.example.com', path });
+          for (const reply of [viaHttps, viaHttp])
+            if (reply.status !== 404 || INTERNAL_ANSWER.test(reply.body))
+              leaked.push(`${path} ${reply.status}`);
+        }
+        expect(leaked).toEqual([]);
       });
 
       it('keeps the ask endpoint away from the public side', async () => {

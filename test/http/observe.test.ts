@@ -4,7 +4,8 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
 import { ServiceMetrics } from '../../src/http/metrics';
-import { createObserver, loggablePath, userHash } from '../../src/http/observe';
+import { loggablePath } from '../../src/http/loggable-path';
+import { createObserver, userHash } from '../../src/http/observe';
 import { statusOfSnapshot } from '../../src/catalog/config-holder';
 import type { Snapshot } from '../../src/catalog/snapshot';
 import { LogCapture } from '../helpers/config-dir';
@@ -112,6 +113,19 @@ describe('request logs', () => {
     await request(app).get('/mail/config-v1.1.xml?emailaddress=alice%40example.com');
     await settle();
     expect(unkeyed.requests()[0]).not.toHaveProperty('userHash');
+  });
+
+  it('security review #13: addresses encoded twice or written with a fullwidth at sign are not logged', async () => {
+    const { app, capture } = loggedApp();
+    for (const path of [
+      '/autodiscover/autodiscover.json/v1.0/alice%2540example.com?Protocol=AutodiscoverV1',
+      '/autodiscover/autodiscover.json/v1.0/alice%EF%BC%A0example.com?Protocol=AutodiscoverV1',
+      '/x/alice%252540example.com',
+    ])
+      await request(app).get(path);
+    await settle();
+    expect(capture.requests()).toHaveLength(3);
+    expect(capture.text).not.toContain('alice');
   });
 
   it('log probes at debug level only', async () => {

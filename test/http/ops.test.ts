@@ -59,7 +59,9 @@ describe('/healthz and /readyz', () => {
     const ready = await request(app).get('/readyz').expect(200);
     expect(ready.body).toMatchObject({ status: 'ready', generation: 1, lastReload: { ok: false } });
     expect((ready.body as { lastReload: { errors: string[] } }).lastReload.errors).toEqual([
-      expect.stringMatching(/^domains\/broken\.yaml:2:\d+ incoming\[0\]\.port: /),
+      expect.stringMatching(
+        /^domains\/broken\.yaml:2:\d+ incoming\[0\]\.port \(the server log has the details\)$/,
+      ),
     ]);
     // Locations are relative to the config directory: no server path leaves the process.
     expect(JSON.stringify(ready.body)).not.toContain(config.dir);
@@ -98,7 +100,23 @@ describe('/healthz and /readyz', () => {
     config.remove();
     const outcome = await holder.reload();
     expect(outcome.ok).toBe(false);
-    expect(holder.status().lastErrors).toEqual(['.:1:1 cannot read the config directory (ENOENT)']);
+    expect(holder.status().lastErrors).toEqual(['.:1:1 (the server log has the details)']);
+  });
+
+  it('security review #6: /readyz says where a reload failed, never the config values it quotes', async () => {
+    config.write(
+      'domains/leak.yaml',
+      'domain: leak.example\nincoming: [{ type: imap, host: imap.leak.example, port: SECRET-PORT-xyz, security: tls }]\noutgoing: [{ host: smtp.leak.example, security: tls }]\n',
+    );
+    const capture = new LogCapture();
+    await reloadAndReport(holder, pino({}, capture), 'SIGHUP');
+    const ready = await request(app).get('/readyz').expect(200);
+    expect((ready.body as { lastReload: { errors: string[] } }).lastReload.errors).toEqual([
+      'domains/leak.yaml:2:57 incoming[0].port (the server log has the details)',
+    ]);
+    expect(ready.text).not.toContain('SECRET');
+    // The admin still learns what is wrong, from the log.
+    expect(capture.text).toContain('SECRET-PORT-xyz');
   });
 });
 

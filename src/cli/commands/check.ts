@@ -12,6 +12,7 @@ import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 import { loadOrExit } from '../load-or-exit';
 import { palette } from '../style';
+import { terminalSafe, terminalSafeJson } from '../../check/terminal-safe';
 
 const RESOLV_CONF = '/etc/resolv.conf';
 /** Used when only a domain is given: every domain must accept mail for it (RFC 5321 §4.5.1). */
@@ -109,11 +110,13 @@ export function registerCheck(program: Command, io: CliIo): void {
           httpOnly: options.http === true,
         });
         const shown = formatEndpoint(resolver);
-        if (options.json) io.stdout.write(reportJson(report, shown));
+        // Answers hold remote text: its control characters are shown as escapes, before the
+        // report's own colours go in.
+        if (options.json) io.stdout.write(terminalSafeJson(reportJson(report, shown)));
         else {
           const { green, red } = palette(io, 'stdout');
           io.stdout.write(
-            formatReport(report, shown)
+            terminalSafe(formatReport(report, shown))
               .replace(/^( {2})✔/gm, (_line, indent: string) => `${indent}${green('✔')}`)
               .replace(/^( {2})✘/gm, (_line, indent: string) => `${indent}${red('✘')}`),
           );

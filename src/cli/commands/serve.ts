@@ -3,6 +3,7 @@ import pino from 'pino';
 import { ConfigHolder } from '../../catalog/config-holder';
 import { parseListenAddress } from '../../server/listen-address';
 import { reloadAndReport } from '../../server/reload';
+import { DEFAULT_CONNECTION_LIMITS } from '../../server/connection-limits';
 import { startServer, type ListenAddress, type RunningServer } from '../../server/start';
 import { parseTrustProxy } from '../../server/trust-proxy';
 import { watchConfigDir, type ConfigWatcher } from '../../server/watch-config';
@@ -19,7 +20,9 @@ interface ServeOptions {
   watch?: boolean;
   watchDebounce?: string;
   trustProxy?: string;
+  allowBroadTrustProxy?: boolean;
   rateLimit?: string;
+  maxConnections?: string;
   metricsListen?: string;
   shutdownGrace?: string;
   logLevel?: string;
@@ -47,7 +50,12 @@ function optional<T>(value: string | undefined, parse: (text: string) => T): T |
 /** Every serve setting, from flags first and the environment second, checked before anything starts. */
 function settingsFrom(options: ServeOptions, io: CliIo) {
   const env = io.env;
-  const trustProxy = parseTrustProxy(options.trustProxy ?? env.MAIL_AUTOCONF_TRUST_PROXY);
+  const allowBroadTrustProxy =
+    options.allowBroadTrustProxy ??
+    ['1', 'true', 'yes'].includes((env.MAIL_AUTOCONF_ALLOW_BROAD_TRUST_PROXY ?? '').toLowerCase());
+  const trustProxy = parseTrustProxy(options.trustProxy ?? env.MAIL_AUTOCONF_TRUST_PROXY, {
+    allowBroad: allowBroadTrustProxy,
+  });
   if (typeof trustProxy === 'object' && !Array.isArray(trustProxy))
     throw new CliExit(EXIT.usage, trustProxy.error);
   const logLevel = options.logLevel ?? env.MAIL_AUTOCONF_LOG_LEVEL ?? 'info';
@@ -66,6 +74,13 @@ function settingsFrom(options: ServeOptions, io: CliIo) {
     trustProxy,
     rateLimitPerMinute: optional(options.rateLimit ?? env.MAIL_AUTOCONF_RATE_LIMIT, (text) =>
       parseCount('rate limit', text, 1),
+    ),
+    maxConnections: parseCount(
+      'max connections',
+      options.maxConnections ??
+        env.MAIL_AUTOCONF_MAX_CONNECTIONS ??
+        String(DEFAULT_CONNECTION_LIMITS.maxConnections),
+      1,
     ),
     metricsListen: optional(options.metricsListen ?? env.MAIL_AUTOCONF_METRICS_LISTEN, (text) => {
       const address: ListenAddress | undefined = parseListenAddress(text);
@@ -132,8 +147,16 @@ export function registerServe(program: Command, io: CliIo): void {
       'proxies whose X-Forwarded-For/-Proto are believed: IPs, CIDRs, loopback, linklocal, uniquelocal, or a hop count ($MAIL_AUTOCONF_TRUST_PROXY; default none)',
     )
     .option(
+      '--allow-broad-trust-proxy',
+      'accept a --trust-proxy that trusts (nearly) every address (all, 0.0.0.0/0, ::/0, more than 2 hops), for a port only proxies can reach ($MAIL_AUTOCONF_ALLOW_BROAD_TRUST_PROXY=1)',
+    )
+    .option(
       '--rate-limit <n>',
       'requests per minute per client IP on the protocol endpoints ($MAIL_AUTOCONF_RATE_LIMIT; default off)',
+    )
+    .option(
+      '--max-connections <n>',
+      `open connections at most; more are closed on arrival ($MAIL_AUTOCONF_MAX_CONNECTIONS; default ${DEFAULT_CONNECTION_LIMITS.maxConnections})`,
     )
     .option(
       '--metrics-listen <host:port>',
@@ -161,6 +184,7 @@ export function registerServe(program: Command, io: CliIo): void {
           port,
           host,
           trustProxy: settings.trustProxy,
+          connectionLimits: { maxConnections: settings.maxConnections },
           ...(settings.userHashKey !== undefined && { userHashKey: settings.userHashKey }),
           ...(settings.rateLimitPerMinute !== undefined && {
             rateLimitPerMinute: settings.rateLimitPerMinute,
@@ -184,6 +208,7 @@ export function registerServe(program: Command, io: CliIo): void {
           domains: config.domains.length,
           watch: settings.watch,
           rateLimitPerMinute: settings.rateLimitPerMinute ?? null,
+          maxConnections: settings.maxConnections,
           trustProxy: settings.trustProxy,
           // So an admin sees at a glance whether downloaded profiles will show as verified.
           profileSigner: config.signer?.subject ?? null,
@@ -191,6 +216,11 @@ export function registerServe(program: Command, io: CliIo): void {
         'listening',
       );
 
+      if (typeof settings.trustProxy === 'number')
+        logger.warn(
+          { trustProxy: settings.trustProxy },
+          'a trust proxy hop count believes X-Forwarded-For from whatever connects: keep the port reachable by the proxy alone, or name the proxy addresses instead',
+        );
       io.onReloadSignal?.(() => void reloadAndReport(holder, logger, 'SIGHUP'));
       const signal = await (io.waitForStop?.() ?? new Promise<string>(() => undefined));
       // The listener closes first: once this line is logged, new connections are refused.

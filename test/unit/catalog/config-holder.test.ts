@@ -38,3 +38,18 @@ describe('ConfigHolder', () => {
     });
   });
 });
+
+describe('security review #13: reloads asked for during a reload collapse into one', () => {
+  it('twenty requests during a reload give one more reload, which reads the newest files', async () => {
+    const holder = ConfigHolder.fromConfig(config.dir, await loadExample());
+    const first = holder.reload();
+    config.fixWithNewDomain();
+    const burst = Array.from({ length: 20 }, () => holder.reload());
+    const outcomes = await Promise.all([first, ...burst]);
+    expect(outcomes.map((outcome) => outcome.generation)).toEqual([2, ...Array(20).fill(3)]);
+    expect(holder.snapshot().generation).toBe(3);
+    expect(holder.snapshot().settings('fresh.example')).toBeDefined();
+    // Once idle, a request reloads again at once.
+    expect((await holder.reload()).generation).toBe(4);
+  });
+});

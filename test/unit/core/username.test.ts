@@ -27,3 +27,15 @@ describe('login name policy', () => {
     expect(!result.ok && result.reason).toContain(reason);
   });
 });
+
+describe('security review #11: only the named policies are names', () => {
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'isPrototypeOf'])(
+    'rejects %j with the validation error of any unknown name',
+    (policy) => {
+      expect(usernameTemplate(policy)).toEqual({
+        ok: false,
+        reason: expect.stringContaining('expected "email", "localpart" or a template') as string,
+      });
+    },
+  );
+});
