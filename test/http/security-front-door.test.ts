@@ -156,10 +156,18 @@ describe('security review #10: a cache miss is not much dearer than a hit', () =
       return Number(process.hrtime.bigint() - started) / (to - from);
     };
     await time(0, 300); // warm the code on other domains
-    const miss = await time(1000, 3000);
-    const hit = await time(1000, 3000);
+    // Interleaved rounds of fresh domains then the same ones again, and the median of their ratios:
+    // other tests and neighbours share the machine, and a burst should not decide the verdict.
+    const ratios: number[] = [];
+    for (let round = 0; round < 9; round++) {
+      const from = 1000 + round * 500;
+      const miss = await time(from, from + 500);
+      const hit = await time(from, from + 500);
+      ratios.push(miss / hit);
+    }
     agent.destroy();
-    expect(miss / hit).toBeLessThan(3);
+    ratios.sort((a, b) => a - b);
+    expect(ratios[4]).toBeLessThan(3);
   });
 });
 
