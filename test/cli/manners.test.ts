@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { run } from '../../src/cli/run';
-import { CLI, runCli, runCommand } from '../helpers/cli';
+import { CLI, runCli, runCommand, startServe } from '../helpers/cli';
 import { EXAMPLE_CONFIG_DIR, REPO_ROOT } from '../helpers/example';
 import { describeWithTools } from '../helpers/tools';
 
@@ -192,6 +192,17 @@ describe('records clients need', () => {
     expect(strict.code).toBe(1);
     expect(strict.stdout).toBe('');
     expect(strict.stderr).toMatch(/; --strict treats warnings as errors\n$/);
+  });
+
+  it('serve logs the same warning at start', async () => {
+    const server = await startServe(['--config', configDir({ 'a.yaml': DOMAIN })]);
+    try {
+      expect(server.logs()).toContain(
+        '"msg":"service.publicHost is not set, so `mail-autoconf dns` cannot generate',
+      );
+    } finally {
+      await server.stop();
+    }
   });
 
   it('says nothing of the kind when publicHost is set', async () => {
