@@ -7,17 +7,30 @@ const importPlugin = require('eslint-plugin-import');
  */
 const LAYERS = {
   core: [],
-  'package-dir.ts': [],
-  config: ['core'],
-  dns: ['core'],
   protocols: ['core'],
-  pages: ['core', 'dns', 'package-dir.ts'],
+  'package-dir.ts': [],
+  // config's warnings ask protocols/reach which servers a format can describe (pure, over settings).
+  config: ['core', 'protocols'],
+  dns: ['core'],
+  pages: ['core', 'dns', 'package-dir.ts', 'protocols'],
+  import: ['core', 'config'],
   catalog: ['core', 'config', 'dns', 'protocols'],
   endpoints: ['core', 'catalog', 'dns', 'pages', 'protocols'],
   http: ['core', 'catalog', 'endpoints'],
   check: ['core', 'catalog', 'dns', 'endpoints', 'protocols'],
   server: ['core', 'catalog', 'config', 'http'],
-  cli: ['core', 'catalog', 'check', 'config', 'dns', 'endpoints', 'package-dir.ts', 'protocols', 'server'],
+  cli: [
+    'core',
+    'catalog',
+    'check',
+    'config',
+    'dns',
+    'endpoints',
+    'import',
+    'package-dir.ts',
+    'protocols',
+    'server',
+  ],
   bin: ['cli'],
 };
 

@@ -46,7 +46,7 @@ export class PreparedCache {
   }
 
   get<T extends object>(preparer: Preparer<T>, settings: DomainSettings, catalog: PrepareContext): T {
-    const key = `${preparer.name}\n${preparer.shareKey ? preparer.shareKey(settings, catalog) : settings.domain}`;
+    const key = `${preparer.name}\n${preparer.shareKey ? preparer.shareKey(settings, catalog) : domainKey(settings, catalog)}`;
     let value = this.cache.get(key) as T | undefined;
     if (value === undefined) {
       value = preparer.prepare(settings, catalog);
@@ -64,6 +64,14 @@ export class PreparedCache {
   get entries(): number {
     return this.cache.size;
   }
+}
+
+/**
+ * The domain, or for a templated domain (`%EMAILDOMAIN%`) the view of it one name sees: an alias
+ * of such a domain has the domain's name but its own hosts.
+ */
+function domainKey(settings: DomainSettings, catalog: PrepareContext): string {
+  return settings.templates ? `${settings.domain}#${catalog.idOf(settings)}` : settings.domain;
 }
 
 /** Approximate bytes of a list of strings. */

@@ -1,4 +1,5 @@
 import type { LoadedConfig } from '../config/load';
+import { settingsForName } from '../core/domain-template';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
 import { DnsContext } from '../dns/records';
 import type { ProfileSigner } from '../protocols/apple-signing';
@@ -72,9 +73,14 @@ export class Snapshot {
     return this.index.size;
   }
 
-  /** The settings of a served domain or alias: a map lookup, nothing rendered. */
+  /**
+   * The settings of a served domain or alias, as seen from that name: where the config writes
+   * `%EMAILDOMAIN%` in hosts or names, they are filled in with this very name. A map lookup,
+   * nothing rendered.
+   */
   settings(domain: string): DomainSettings | undefined {
-    return this.index.get(domain);
+    const entry = this.index.get(domain);
+    return entry && settingsForName(entry, domain);
   }
 
   /**

@@ -3,6 +3,8 @@ import { packageVersion } from '../package-dir';
 import { registerCheck } from './commands/check';
 import { registerCompletion } from './commands/completion';
 import { registerDns } from './commands/dns';
+import { registerExport } from './commands/export';
+import { registerImport } from './commands/import';
 import { registerRender } from './commands/render';
 import { registerSchema } from './commands/schema';
 import { registerServe } from './commands/serve';
@@ -25,6 +27,8 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerDns,
   registerCheck,
   registerSchema,
+  registerImport,
+  registerExport,
   // Last: it reads the commands above to complete their names and options.
   registerCompletion,
 ];

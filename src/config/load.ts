@@ -5,14 +5,7 @@ import { listConfigFiles } from './config-files';
 import { formatProblem, type ConfigProblem, type PathSegment } from './problems';
 import { resolveSteps, type DomainEntrySource, type ProfileSource } from './resolve';
 import { collectKeys, toSchemaIssues } from './schema-issues';
-import {
-  domainEntrySchema,
-  multiFileSchema,
-  singleDomainFileSchema,
-  type DomainEntryInput,
-  type MultiFileInput,
-  type ServiceInput,
-} from './schema';
+import { domainEntrySchema, multiFileSchema, singleDomainFileSchema, type ServiceInput } from './schema';
 import { readSigningFiles, type SigningField, type SigningFiles, type SigningTexts } from './signing';
 import { YamlSource } from './yaml-source';
 
@@ -174,20 +167,25 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
       continue;
     }
     const single = 'domain' in data;
-    const parsed = (single ? singleDomainFileSchema : multiFileSchema).safeParse(data, { reportInput: true });
-    if (!parsed.success) {
-      for (const issue of toSchemaIssues(parsed.error.issues, KNOWN_KEYS)) {
+    const reportIssues = (issues: Parameters<typeof toSchemaIssues>[0]) => {
+      for (const issue of toSchemaIssues(issues, KNOWN_KEYS)) {
         errors.push(
           source.problem(issue.path, issue.message, issue.key === undefined ? {} : { key: issue.key }),
         );
       }
-      continue;
-    }
+    };
     if (single) {
-      entries.push({ entry: parsed.data as DomainEntryInput, source, path: [] });
+      const parsed = singleDomainFileSchema.safeParse(data, { reportInput: true });
+      if (parsed.success) entries.push({ entry: parsed.data, source, path: [] });
+      else reportIssues(parsed.error.issues);
       continue;
     }
-    const multi = parsed.data as MultiFileInput;
+    const parsed = multiFileSchema.safeParse(data, { reportInput: true });
+    if (!parsed.success) {
+      reportIssues(parsed.error.issues);
+      continue;
+    }
+    const multi = parsed.data;
     if (multi.service) {
       if (service) {
         const first = service.source.locate(['service']);

@@ -1,7 +1,8 @@
-import { normalizeDomain, normalizeIpAddress } from '../core/address';
+import { normalizeDomain } from '../core/address';
 import {
   DEFAULT_DNS_TTL,
   DEFAULT_PORTS,
+  defaultShortName,
   type AuthMethod,
   type DavSettings,
   type DocumentationLink,
@@ -9,10 +10,20 @@ import {
   type ServerSettings,
   type ServerType,
   type ServiceSettings,
+  type WebmailSettings,
 } from '../core/settings';
-import { usernameTemplate } from '../core/username';
+import { expandDomain, expandServers, expandWebmail, hasDomainPlaceholder } from '../core/domain-template';
+import { knownOAuth2Issuer } from '../core/known-oauth2';
+import { USERNAME_POLICIES } from '../core/username';
 import { formatPath, type ConfigProblem, type PathSegment } from './problems';
-import type { DomainEntryInput, ProfileInput, ServerInput, ServiceInput } from './schema';
+import type {
+  DomainEntryInput,
+  IncomingServerInput,
+  OutgoingServerInput,
+  ProfileInput,
+  ServerInput,
+  ServiceInput,
+} from './schema';
 import { domainWarnings } from './warnings';
 import type { YamlSource } from './yaml-source';
 
@@ -141,61 +152,134 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
       layers = chain;
     }
     const merged = mergeLayers([...layers, entry]);
-    const domain = normalizeDomain(entry.domain) as string; // the schema has checked it
-    const aliases = (entry.aliases ?? []).map((alias) => normalizeDomain(alias) as string);
-
+    const domain = entry.domain;
+    const aliases: string[] = [];
     let duplicate = false;
-    for (const [index, name] of [domain, ...aliases].entries()) {
+    const claim = (name: string, sub: PathSegment[]) => {
       const first = owners.get(name);
-      const sub: PathSegment[] = index === 0 ? ['domain'] : ['aliases', index - 1];
-      if (first) {
+      if (first === item || aliases.includes(name)) {
+        warn(source, [...path, ...sub], `${name} is listed twice for this domain; it is served once`);
+      } else if (first) {
         fail(sub, `domain ${name} is already defined at ${where(first.source, first.path)}`);
         duplicate = true;
       } else {
         owners.set(name, item);
+        if (sub[0] === 'aliases') aliases.push(name);
       }
-    }
+    };
+    claim(domain, ['domain']);
+    (entry.aliases ?? []).forEach((alias, index) => claim(alias, ['aliases', index]));
     if (!merged.incoming) fail([], 'no incoming servers: set "incoming" here or in the profile it extends');
     if (!merged.outgoing) fail([], 'no outgoing servers: set "outgoing" here or in the profile it extends');
     if (duplicate || !merged.incoming || !merged.outgoing) return;
 
-    const domainUsername = merged.username ?? 'email';
-    const domainAuth = toAuthList(merged.auth) ?? DEFAULT_AUTH;
-    const servers = (inputs: readonly ServerInput[], type: ServerType | 'incoming') =>
-      sharedServers(inputs, type, domainUsername, domainAuth);
+    const domainUsername: string = merged.username ?? USERNAME_POLICIES.email;
+    const domainAuth = merged.auth ?? DEFAULT_AUTH;
+    const incomingAsWritten = sharedServers(merged.incoming, incomingSettings, domainUsername, domainAuth);
+    const outgoingAsWritten = sharedServers(merged.outgoing, outgoingSettings, domainUsername, domainAuth);
     const dav = (input: NonNullable<typeof merged.caldav>): DavSettings => ({
       url: input.url,
-      username: template(input.username ?? domainUsername),
+      username: input.username ?? domainUsername,
       auth: input.auth ?? 'http-basic',
     });
 
-    const name = merged.provider?.name ?? domain;
+    const webmail = merged.webmail === undefined ? undefined : toWebmail(merged.webmail, domainUsername);
+    // Placeholders are checked again once filled in with every served name (a long domain can
+    // push a label or the whole name past its limit).
+    let badTemplate = false;
+    const checkExpansion = (servers: readonly ServerSettings[], key: 'incoming' | 'outgoing') =>
+      servers.forEach((server, index) => {
+        if (!hasDomainPlaceholder(server.host)) return;
+        for (const name of [domain, ...aliases]) {
+          const host = expandDomain(server.host, name);
+          if (normalizeDomain(host) !== host) {
+            fail(
+              [key, index, 'host'],
+              `${server.host} filled in for ${name} gives ${host}, which is not a valid host name`,
+            );
+            badTemplate = true;
+            return;
+          }
+        }
+      });
+    checkExpansion(incomingAsWritten, 'incoming');
+    checkExpansion(outgoingAsWritten, 'outgoing');
+    const webmailUrls = [
+      { url: webmail?.url, path: ['webmail'] },
+      { url: webmail?.loginPageInfo?.url, path: ['webmail', 'loginPageInfo', 'url'] },
+    ];
+    for (const { url, path: sub } of webmailUrls) {
+      if (url === undefined || !hasDomainPlaceholder(url)) continue;
+      const bad = [domain, ...aliases].find((name) => !urlHostIsValid(expandDomain(url, name)));
+      if (bad !== undefined) {
+        fail(sub, `${url} filled in for ${bad} is not a valid URL`);
+        badTemplate = true;
+      }
+    }
+    if (badTemplate) return;
+
+    // The ActiveSync answers (mobilesync, v2 JSON) carry one EAS URL: the configured one, else the
+    // easURL of the first Exchange server, when it is https (those answers never send http).
+    const activeSync =
+      merged.activeSync?.url ??
+      incomingAsWritten
+        .map((server) => server.exchange?.easURL)
+        .find((url) => url?.startsWith('https://') && !hasDomainPlaceholder(url));
+    const writtenName = merged.provider?.name ?? domain;
+    const writtenShortName = merged.provider?.shortName;
+    const name = expandDomain(writtenName, domain);
+    const templated =
+      hasDomainPlaceholder(writtenName) ||
+      hasDomainPlaceholder(writtenShortName ?? '') ||
+      incomingAsWritten.some((server) => hasDomainPlaceholder(server.host)) ||
+      outgoingAsWritten.some((server) => hasDomainPlaceholder(server.host)) ||
+      (webmail !== undefined &&
+        (hasDomainPlaceholder(webmail.url) || hasDomainPlaceholder(webmail.loginPageInfo?.url ?? '')));
     const settings: DomainSettings = {
       domain,
       aliases: aliases.length === 0 ? NO_ALIASES : aliases,
       provider: {
         name,
         shortName:
-          merged.provider?.shortName ?? (name.length <= 20 ? name : domain.split('.')[0]!.slice(0, 20)),
+          writtenShortName === undefined
+            ? defaultShortName(name, domain)
+            : expandDomain(writtenShortName, domain),
       },
-      incoming: servers(merged.incoming, 'incoming'),
-      outgoing: servers(merged.outgoing, 'smtp'),
-      ...(merged.documentation && { documentation: sharedDocumentation(merged.documentation) }),
+      incoming: expandServers(incomingAsWritten, domain),
+      outgoing: expandServers(outgoingAsWritten, domain),
+      documentation: merged.documentation ? sharedDocumentation(merged.documentation) : NO_DOCUMENTATION,
       ...(merged.help && { help: merged.help }),
-      ...(merged.webmail && { webmail: merged.webmail }),
-      ...(merged.activeSync && { activeSync: { url: merged.activeSync.url } }),
+      ...(webmail && { webmail: expandWebmail(webmail, domain) }),
+      ...(merged.enable && {
+        enable: { visitUrl: merged.enable.visitUrl, instructions: merged.enable.instructions ?? {} },
+      }),
+      ...(activeSync !== undefined && { activeSync: { url: activeSync } }),
       ...(merged.caldav && { caldav: dav(merged.caldav) }),
       ...(merged.carddav && { carddav: dav(merged.carddav) }),
       ...(merged.oauth2 && { oauth2: merged.oauth2 }),
+      ...(templated && {
+        templates: {
+          providerName: writtenName,
+          ...(writtenShortName !== undefined && { providerShortName: writtenShortName }),
+          incoming: incomingAsWritten,
+          outgoing: outgoingAsWritten,
+          ...(webmail && { webmail }),
+        },
+      }),
       source: { file: source.file, path: formatPath(path) },
     };
-    const usesOAuth2 = [...settings.incoming, ...settings.outgoing].some((s) => s.auth.includes('OAuth2'));
-    if (usesOAuth2 && !settings.oauth2) {
-      fail(
-        [],
-        'a server uses OAuth2 authentication but no "oauth2" block (issuer, scope, authURL, tokenURL) is set',
+    if (!settings.oauth2) {
+      const unknown = [...settings.incoming, ...settings.outgoing].find(
+        (server) => server.auth.includes('OAuth2') && knownOAuth2Issuer(server.host) === undefined,
       );
-      return;
+      if (unknown) {
+        fail(
+          [],
+          `${unknown.host} uses OAuth2 authentication, but Thunderbird does not know its issuer by host name: ` +
+            'add an "oauth2" block (issuer, scope, authURL, tokenURL) or remove OAuth2 from its auth list',
+        );
+        return;
+      }
     }
     const davOAuth2 = (['caldav', 'carddav'] as const).find((key) => settings[key]?.auth === 'OAuth2');
     if (davOAuth2 && !settings.oauth2) {
@@ -217,14 +301,9 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
   }
 
   const service: ServiceSettings = {
-    ...(input.service.publicHost && { publicHost: normalizeDomain(input.service.publicHost) as string }),
-    publicAddresses: (input.service.publicAddresses ?? []).map(normalizeIpAddress),
-    hostAddresses: new Map(
-      Object.entries(input.service.hostAddresses ?? {}).map(([host, addresses]) => [
-        normalizeDomain(host) as string,
-        addresses.map(normalizeIpAddress),
-      ]),
-    ),
+    ...(input.service.publicHost && { publicHost: input.service.publicHost }),
+    publicAddresses: input.service.publicAddresses ?? [],
+    hostAddresses: new Map(Object.entries(input.service.hostAddresses ?? {})),
     dnsTtl: input.service.dnsTtl ?? DEFAULT_DNS_TTL,
     tlsAllowApex: input.service.tls?.allowApex ?? false,
   };
@@ -252,70 +331,119 @@ const NO_ALIASES: readonly string[] = Object.freeze([]);
  */
 const serverListCache = new WeakMap<readonly ServerInput[], Map<string, readonly ServerSettings[]>>();
 
-function sharedServers(
-  inputs: readonly ServerInput[],
-  type: ServerType | 'incoming',
+function sharedServers<Input extends ServerInput>(
+  inputs: readonly Input[],
+  settings: (input: Input, domainUsername: string, domainAuth: readonly AuthMethod[]) => ServerSettings,
   domainUsername: string,
   domainAuth: readonly AuthMethod[],
 ): readonly ServerSettings[] {
   let byPolicy = serverListCache.get(inputs);
   if (!byPolicy) serverListCache.set(inputs, (byPolicy = new Map<string, readonly ServerSettings[]>()));
-  const key = `${type}\n${domainUsername}\n${domainAuth.join(',')}`;
+  const key = `${domainUsername}\n${domainAuth.join(',')}`;
   let list = byPolicy.get(key);
   if (!list) {
-    list = Object.freeze(
-      inputs.map((input): ServerSettings => {
-        const serverType = type === 'incoming' ? (input as { type: ServerType }).type : type;
-        return {
-          type: serverType,
-          host: normalizeDomain(input.host) as string,
-          port: input.port ?? DEFAULT_PORTS[serverType][input.security],
-          security: input.security,
-          auth: toAuthList(input.auth) ?? domainAuth,
-          username: template(input.username ?? domainUsername),
-        };
-      }),
-    );
+    list = Object.freeze(inputs.map((input) => settings(input, domainUsername, domainAuth)));
     byPolicy.set(key, list);
   }
   return list;
 }
 
-const documentationCache = new WeakMap<NonNullable<ProfileInput['documentation']>, DocumentationLink>();
+/** What every server shares; the schema has normalised host, auth and login already. */
+function commonSettings(
+  input: ServerInput,
+  type: ServerType,
+  domainUsername: string,
+  domainAuth: readonly AuthMethod[],
+): ServerSettings {
+  return {
+    type,
+    host: input.host,
+    port: input.port ?? DEFAULT_PORTS[type][input.security],
+    security: input.security,
+    auth: input.auth ?? domainAuth,
+    username: input.username ?? domainUsername,
+    ...(input.useGlobalPreferredServer !== undefined && {
+      useGlobalPreferredServer: input.useGlobalPreferredServer,
+    }),
+  };
+}
 
-function sharedDocumentation(input: NonNullable<ProfileInput['documentation']>): DocumentationLink {
-  let link = documentationCache.get(input);
-  if (!link) {
-    link = { url: input.url, description: input.description ?? {} };
-    documentationCache.set(input, link);
+function incomingSettings(
+  input: IncomingServerInput,
+  domainUsername: string,
+  domainAuth: readonly AuthMethod[],
+): ServerSettings {
+  const exchange = {
+    ...(input.owaURL !== undefined && { owaURL: input.owaURL }),
+    ...(input.ewsURL !== undefined && { ewsURL: input.ewsURL }),
+    ...(input.easURL !== undefined && { easURL: input.easURL }),
+  };
+  return {
+    ...commonSettings(input, input.type, domainUsername, domainAuth),
+    ...(input.pop3 && { pop3: input.pop3 }),
+    ...(Object.keys(exchange).length > 0 && { exchange }),
+  };
+}
+
+function outgoingSettings(
+  input: OutgoingServerInput,
+  domainUsername: string,
+  domainAuth: readonly AuthMethod[],
+): ServerSettings {
+  return {
+    ...commonSettings(input, 'smtp', domainUsername, domainAuth),
+    ...(input.addThisServer !== undefined && { addThisServer: input.addThisServer }),
+    ...(input.restriction !== undefined && { restriction: input.restriction }),
+  };
+}
+
+const documentationCache = new WeakMap<
+  NonNullable<ProfileInput['documentation']>,
+  readonly DocumentationLink[]
+>();
+const NO_DOCUMENTATION: readonly DocumentationLink[] = Object.freeze([]);
+
+function sharedDocumentation(
+  input: NonNullable<ProfileInput['documentation']>,
+): readonly DocumentationLink[] {
+  let links = documentationCache.get(input);
+  if (!links) {
+    links = Object.freeze(input.map((link) => ({ url: link.url, description: link.description ?? {} })));
+    documentationCache.set(input, links);
   }
-  return link;
+  return links;
+}
+
+function urlHostIsValid(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return normalizeDomain(host) === host;
+  } catch {
+    return false;
+  }
+}
+
+function toWebmail(input: NonNullable<ProfileInput['webmail']>, domainUsername: string): WebmailSettings {
+  if (typeof input === 'string') return { url: input };
+  const info = input.loginPageInfo;
+  return {
+    url: input.url,
+    ...(info && {
+      loginPageInfo: {
+        url: info.url,
+        username: info.username ?? domainUsername,
+        usernameField: info.usernameField,
+        ...(info.passwordField && { passwordField: info.passwordField }),
+        ...(info.loginButton && { loginButton: info.loginButton }),
+      },
+    }),
+  };
 }
 
 /** Later layers replace earlier ones key by key; `provider` is merged so a domain can rename only. */
 function mergeLayers(layers: readonly ProfileInput[]): ProfileInput {
-  const merged: ProfileInput = {};
-  for (const layer of layers) {
-    for (const [key, value] of Object.entries(layer) as [keyof ProfileInput, unknown][]) {
-      if (value === undefined) continue;
-      if (key === 'provider')
-        merged.provider = {
-          ...merged.provider,
-          ...(value as ProfileInput['provider']),
-        } as ProfileInput['provider'];
-      else (merged as Record<string, unknown>)[key] = value;
-    }
-  }
-  return merged;
-}
-
-function toAuthList(auth: ProfileInput['auth']): AuthMethod[] | undefined {
-  if (auth === undefined) return undefined;
-  return [...new Set(typeof auth === 'string' ? [auth] : auth)];
-}
-
-function template(policy: string): string {
-  const result = usernameTemplate(policy);
-  // The schema rejects invalid policies before resolution, so this cannot fail here.
-  return result.ok ? result.template : policy;
+  return layers.reduce<ProfileInput>((merged, layer) => {
+    const provider = layer.provider ? { ...merged.provider, ...layer.provider } : merged.provider;
+    return { ...merged, ...layer, ...(provider && { provider }) };
+  }, {});
 }

@@ -1,7 +1,7 @@
-import { CORE_SCHEMA, load as fastLoad, YAMLException } from 'js-yaml';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
 import type { ConfigProblem, PathSegment } from './problems';
 import { formatPath } from './problems';
+import { foreignTags, parsePositioned, positionedData, readFast, type FastRead } from './yaml-core';
 import { explainSyntaxErrors } from './yaml-syntax';
 
 /**
@@ -11,12 +11,12 @@ import { explainSyntaxErrors } from './yaml-syntax';
  * Reading the data and locating problems are two jobs with very different costs. A hoster's config
  * of 100,000 domains is read in a fraction of a second by js-yaml, while building the position-aware
  * document of the `yaml` package takes ten times as long and keeps every node alive. So the data
- * comes from js-yaml (YAML 1.2 core schema, which is also the `yaml` package's default), and the
- * positioned document is built only when a problem must be located or js-yaml refuses the text.
+ * comes from js-yaml, and the positioned document is built only when a problem must be located or
+ * js-yaml's answer sends the file to the `yaml` package; both read YAML 1.2 core (yaml-core.ts).
  */
 export class YamlSource {
   private positioned: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
-  private fast: { ok: true; data: unknown } | { ok: false; error: unknown } | undefined;
+  private fast: FastRead | undefined;
 
   constructor(
     readonly file: string,
@@ -36,6 +36,18 @@ export class YamlSource {
       }));
       return explainSyntaxErrors(this.text, errors).map((error) => this.problemAt(error, [], error.message));
     }
+    // A tag outside the core schema (!!binary, !custom) means nothing here; js-yaml refuses it,
+    // and the `yaml` package would read it (or warn), so it is refused on this path too.
+    const tags = foreignTags(doc);
+    if (tags.length > 0) {
+      return tags.map(({ tag, offset }) =>
+        this.problemAt(
+          lineCounter.linePos(offset),
+          [],
+          `unsupported tag ${tag}: only the YAML 1.2 core types are read`,
+        ),
+      );
+    }
     // js-yaml refused what the `yaml` package accepts (an alias, a tag): the `yaml` data is used.
     return [];
   }
@@ -45,35 +57,22 @@ export class YamlSource {
     const fast = this.readFast();
     if (fast.ok) return fast;
     try {
-      return { ok: true, data: this.document().doc.toJS({ maxAliasCount: 100 }) };
+      return { ok: true, data: positionedData(this.document().doc) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { ok: false, problem: this.problem([], `cannot read the document: ${message}`) };
     }
   }
 
-  private readFast(): NonNullable<YamlSource['fast']> {
-    if (!this.fast) {
-      // Aliases are left to the `yaml` package: js-yaml shares aliased nodes, and a few nested
-      // aliases ("billion laughs") would make validation walk an exponential tree. Its
-      // maxAliasCount bounds that. A `*` elsewhere (in a quoted text) only costs the slow path.
-      if (this.text.includes('*')) this.fast = { ok: false, error: undefined };
-      else {
-        try {
-          this.fast = { ok: true, data: fastLoad(this.text, { schema: CORE_SCHEMA, filename: this.file }) };
-        } catch (error) {
-          if (!(error instanceof YAMLException)) throw error;
-          this.fast = { ok: false, error };
-        }
-      }
-    }
+  private readFast(): FastRead {
+    this.fast ??= readFast(this.text, this.file);
     return this.fast;
   }
 
   private document(): NonNullable<YamlSource['positioned']> {
     if (!this.positioned) {
       const lineCounter = new LineCounter();
-      const doc = parseDocument(this.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+      const doc = parsePositioned(this.text, { lineCounter });
       this.positioned = { doc, lineCounter };
     }
     return this.positioned;

@@ -1,4 +1,11 @@
-import type { DomainSettings, ServerSettings, ServerType, ServiceSettings } from '../core/settings';
+import { settingsForName } from '../core/domain-template';
+import type {
+  DomainSettings,
+  MailProtocol,
+  ServerSettings,
+  ServerType,
+  ServiceSettings,
+} from '../core/settings';
 import {
   fieldProblem,
   ROOT,
@@ -27,16 +34,21 @@ export const SRV_LABELS = {
   smtp: { implicit: '_submissions._tcp', starttls: '_submission._tcp' },
   imap: { implicit: '_imaps._tcp', starttls: '_imap._tcp' },
   pop3: { implicit: '_pop3s._tcp', starttls: '_pop3._tcp' },
-} as const satisfies Record<ServerType, { implicit: string; starttls: string }>;
+} as const satisfies Record<MailProtocol, { implicit: string; starttls: string }>;
 
 const SRV_LABEL_ORDER: readonly string[] = Object.values(SRV_LABELS).flatMap((l) => [l.implicit, l.starttls]);
-const PROTOCOL_NAMES: Record<ServerType, string> = { smtp: 'SMTP submission', imap: 'IMAP', pop3: 'POP3' };
+const PROTOCOL_NAMES: Record<ServerType, string> = {
+  smtp: 'SMTP submission',
+  imap: 'IMAP',
+  pop3: 'POP3',
+  exchange: 'Exchange',
+};
 export const AUTODISCOVER_SRV = '_autodiscover._tcp';
 export const HTTPS_PORT = 443;
 /** Gap between priorities so an admin can slot a record in between by hand. */
 const PRIORITY_STEP = 10;
 
-export function srvLabel(server: Pick<ServerSettings, 'type' | 'security'>): string {
+export function srvLabel(server: { type: MailProtocol; security: ServerSettings['security'] }): string {
   return SRV_LABELS[server.type][server.security === 'tls' ? 'implicit' : 'starttls'];
 }
 
@@ -79,9 +91,12 @@ export class DnsContext {
       const hosts = this.hostsByZone.get(zone) ?? new Map<string, Set<string>>();
       this.hostsByZone.set(zone, hosts.set(host, (hosts.get(host) ?? new Set()).add(role)));
     };
-    for (const settings of domains)
-      for (const server of [...settings.incoming, ...settings.outgoing])
-        place(server.host, PROTOCOL_NAMES[server.type]);
+    for (const entry of domains)
+      for (const name of entry.templates ? [entry.domain, ...entry.aliases] : [entry.domain]) {
+        const settings = settingsForName(entry, name);
+        for (const server of [...settings.incoming, ...settings.outgoing])
+          place(server.host, PROTOCOL_NAMES[server.type]);
+      }
     if (service.publicHost) place(service.publicHost, 'autoconfig/Autodiscover web service');
     this.noCnameNames = noCname;
   }
@@ -109,7 +124,10 @@ export function enclosingZone(host: string, served: ReadonlySet<string>): string
 
 /** The records for a domain and each of its aliases, one zone each. */
 export function domainZones(settings: DomainSettings, context: DnsContext, ttl?: number): ZoneRecords[] {
-  return [settings.domain, ...settings.aliases].map((zone) => zoneRecords(settings, zone, context, ttl));
+  // SRV targets are literal: a templated host is filled in with each zone's own name.
+  return [settings.domain, ...settings.aliases].map((zone) =>
+    zoneRecords(settingsForName(settings, zone), zone, context, ttl),
+  );
 }
 
 function zoneRecords(
@@ -270,7 +288,9 @@ function addServiceRecords(
   const seen = new Set<string>();
   let rank = 0;
   for (const server of preferenceOrder(servers)) {
-    const label = srvLabel(server);
+    // RFC 6186 has no label for Exchange; Outlook finds it through _autodiscover._tcp.
+    if (server.type === 'exchange') continue;
+    const label = srvLabel({ type: server.type, security: server.security });
     const key = `${label} ${server.host} ${server.port}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -285,6 +305,7 @@ function addServiceRecords(
     rank += 1;
   }
   for (const type of types) {
+    if (type === 'exchange') continue;
     for (const mode of ['implicit', 'starttls'] as const) {
       const label = SRV_LABELS[type][mode];
       if (offered.has(label)) continue;

@@ -10,6 +10,8 @@ import { renderAutoconfig } from '../protocols/mozilla';
  * domain cheap, so a scan is cheap and the time of an answer says little about the cache.
  */
 export interface AutoconfigTemplate {
+  /** Set when the group's documents must be rendered one by one (see prepare). */
+  readonly direct?: true;
   readonly chunks: readonly string[];
   /** What goes after chunk i: 0 the domain, 1… its aliases in order, -1 and -2 the provider's names. */
   readonly names: readonly number[];
@@ -19,19 +21,26 @@ const OPEN = '\uE000';
 const CLOSE = '\uE001';
 const MARKER = new RegExp(`${OPEN}(-?\\d+)${CLOSE}`, 'g');
 
-/** Everything but the names that the document is made of; identities for the shared parts. */
+/** Fields filled per domain (names), or not part of the document. */
+const PER_DOMAIN = new Set(['domain', 'aliases', 'provider', 'source']);
+
+/**
+ * Everything but the names that the document can be made of: every other field of the settings,
+ * plain values as they are and objects by identity (domains of one profile share them). Written
+ * over all fields, not a list, so a field added to the settings can never be left out of the key:
+ * at worst a fresh object per domain makes its group a group of one.
+ */
 function groupKey(settings: DomainSettings, idOf: (value: object) => number): string {
-  const optional = (value: object | undefined) => (value === undefined ? '-' : String(idOf(value)));
-  return [
-    settings.aliases.length,
-    idOf(settings.incoming),
-    idOf(settings.outgoing),
-    optional(settings.documentation),
-    optional(settings.caldav),
-    optional(settings.carddav),
-    optional(settings.oauth2),
-    settings.webmail ?? '-',
-  ].join('\n');
+  let key = `${settings.aliases.length}`;
+  for (const name of Object.keys(settings).sort()) {
+    if (PER_DOMAIN.has(name)) continue;
+    const value: unknown = settings[name as keyof DomainSettings];
+    key +=
+      value !== null && typeof value === 'object'
+        ? `\n${name}#${idOf(value)}`
+        : `\n${name}=${JSON.stringify(value) ?? ''}`;
+  }
+  return key;
 }
 
 export const autoconfigTemplate: Preparer<AutoconfigTemplate> = {
@@ -54,7 +63,11 @@ export const autoconfigTemplate: Preparer<AutoconfigTemplate> = {
       last = match.index + match[0].length;
     }
     chunks.push(document.slice(last));
-    return { chunks, names };
+    const template = { chunks, names };
+    // A renderer that transforms a name (say, to Unicode for display) would not leave the markers
+    // as they were: check once per group, and render such groups directly.
+    const direct = fillAutoconfig(template, settings) !== renderAutoconfig(settings);
+    return direct ? { chunks: [], names: [], direct: true } : template;
   },
   size: (template) => template.chunks.reduce((sum, chunk) => sum + chunk.length * 2 + 16, 64),
 };
@@ -76,6 +89,7 @@ function nameOf(settings: DomainSettings, index: number): string {
 
 /** The autoconfig document of `settings`, from its group's template. */
 export function fillAutoconfig(template: AutoconfigTemplate, settings: DomainSettings): string {
+  if (template.direct) return renderAutoconfig(settings);
   let out = template.chunks[0] as string;
   for (let i = 0; i < template.names.length; i++)
     out += nameOf(settings, template.names[i] as number) + (template.chunks[i + 1] as string);

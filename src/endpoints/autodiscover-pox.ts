@@ -41,11 +41,12 @@ function preparedTextSize(text: PreparedText | undefined): number {
  * The Outlook and ActiveSync documents name no domain, only servers and login policies, so all
  * domains that share resolved server lists (every domain of a profile) share one prepared text.
  */
-const outlookText: Preparer<PreparedText> = {
+const outlookText: Preparer<{ text: PreparedText | undefined }> = {
   name: 'outlook',
   shareKey: (settings, catalog) => `${catalog.idOf(settings.incoming)}/${catalog.idOf(settings.outgoing)}`,
-  prepare: (settings) => prepareOutlookResponse(settings),
-  size: preparedTextSize,
+  // Absent when POX can describe none of the domain's servers of a direction (protocols/reach).
+  prepare: (settings) => ({ text: prepareOutlookResponse(settings) }),
+  size: ({ text }) => preparedTextSize(text),
 };
 
 /** Absent (`none`) when the domain has no ActiveSync endpoint. */
@@ -121,7 +122,11 @@ export function answerAutodiscoverPost(
     if (!text) return poxError(snapshot, request.now, 601, 'mobilesync', 'unsupported', domain);
     return filled(text, address.value, { protocol: 'mobilesync', outcome: 'ok', domain, localPart });
   }
-  return filled(snapshot.prepared(outlookText, settings), address.value, {
+  const { text: outlook } = snapshot.prepared(outlookText, settings);
+  // POX cannot describe the domain's servers (protocols/reach): "recognised, but it has no
+  // configuration options" rather than settings Outlook would fail to log in with.
+  if (!outlook) return poxError(snapshot, request.now, 501, 'outlook', 'unsupported', domain);
+  return filled(outlook, address.value, {
     protocol: 'autodiscover',
     outcome: 'ok',
     domain,

@@ -6,7 +6,7 @@ import type { DomainSettings } from '../core/settings';
 import { MOBILECONFIG_CONTENT_TYPE, prepareAppleProfile, profileLink } from '../protocols/apple';
 import { fillPrepared, type PreparedText } from '../protocols/prepared-text';
 import { renderQrSvg, SVG_CONTENT_TYPE } from '../protocols/qr';
-import { answer, MESSAGES, NO_STORE, plain, type Answer, type Protocol } from './answer';
+import { answer, MESSAGES, NO_STORE, plain, TEXT, type Answer, type Protocol } from './answer';
 import type { Endpoint, Query } from './endpoint';
 
 export const MOBILECONFIG_PATH = '/mobileconfig';
@@ -47,10 +47,12 @@ function keptFor(snapshot: Snapshot): Kept {
 }
 
 /** The unsigned `.mobileconfig` plist; signing happens per request, after the address is in. */
-const appleProfile: Preparer<PreparedText> = {
+const appleProfile: Preparer<{ text: PreparedText | undefined }> = {
   name: 'mobileconfig',
-  prepare: (settings) => prepareAppleProfile(settings),
-  size: (text) => {
+  // Absent when a profile can describe no server pair of the domain (protocols/reach).
+  prepare: (settings) => ({ text: prepareAppleProfile(settings) }),
+  size: ({ text }) => {
+    if (!text) return 16;
     // Each slot is a closure over the settings: about 100 bytes of heap, measured.
     let total = 64 + text.slots.length * 100;
     for (const chunk of text.chunks) total += chunk.length * 2 + 16;
@@ -83,7 +85,9 @@ export function answerMobileconfig(
   const found = lookup(snapshot, request.emailaddress, 'mobileconfig');
   if (!found.ok) return found.answer;
   const { address, settings } = found;
-  const plist = () => Buffer.from(fillPrepared(snapshot.prepared(appleProfile, settings), address), 'utf8');
+  const { text: profile } = snapshot.prepared(appleProfile, settings);
+  if (!profile) return NO_PROFILE;
+  const plist = () => Buffer.from(fillPrepared(profile, address), 'utf8');
   let body: Buffer | undefined;
   if (snapshot.signer) {
     const { signedProfiles } = keptFor(snapshot);
@@ -105,6 +109,15 @@ export function answerMobileconfig(
   );
 }
 
+/** The domain's servers cannot be put in a profile without a login they refuse (protocols/reach). */
+const NO_PROFILE = answer(
+  404,
+  TEXT,
+  'No configuration profile is published for this domain: its mail servers use sign-in methods a profile cannot describe.\n',
+  { protocol: 'mobileconfig', outcome: 'unsupported' },
+  NO_STORE,
+);
+
 /** A QR code of the profile's download link, for reading an address on a computer into a phone. */
 export async function answerProfileQr(
   snapshot: Snapshot,
@@ -113,6 +126,9 @@ export async function answerProfileQr(
   const found = lookup(snapshot, request.emailaddress, 'mobileconfig-qr');
   if (!found.ok) return found.answer;
   const { address, settings } = found;
+  // No code for a download that would only answer 404.
+  if (!snapshot.prepared(appleProfile, settings).text)
+    return { ...NO_PROFILE, meta: { ...NO_PROFILE.meta, protocol: 'mobileconfig-qr' } };
   const { qrCodes } = keptFor(snapshot);
   let svg = qrCodes.get(address.address);
   if (svg === undefined) {

@@ -2,6 +2,7 @@ import type { DomainSettings, ServerSettings, ServiceSettings } from '../core/se
 import type { RecordData } from '../dns/record';
 import type { ZoneRecords } from '../dns/records';
 import { absolute, rdataText } from '../dns/zonefile';
+import { appleServers } from '../protocols/reach';
 
 /** The URL paths of the endpoints the page links or names, given by the layer that owns them. */
 export interface PagePaths {
@@ -23,7 +24,10 @@ export interface DomainPageFacts {
   /** IMAP before POP3 (IMAP keeps devices in sync), config order kept within each type. */
   readonly incoming: readonly ServerSettings[];
   readonly outgoing: readonly ServerSettings[];
-  /** Apple's mail payload only describes IMAP accounts worth offering a profile for. */
+  /**
+   * Whether to offer an Apple profile: one that describes an IMAP account (protocols/reach), the
+   * only kind worth offering a phone.
+   */
   readonly hasImap: boolean;
   /** Autoconfig URLs in the order Thunderbird tries them (protocols.md §1.1), without the query. */
   readonly autoconfigUrls: readonly string[];
@@ -63,7 +67,7 @@ export function prepareDomainPage(
   return {
     incoming,
     outgoing: settings.outgoing,
-    hasImap: incoming.some((server) => server.type === 'imap'),
+    hasImap: appleServers(settings)?.incoming.server.type === 'imap',
     autoconfigUrls: [`https://autoconfig.${domain}${subdomainPath}`, `https://${domain}${wellKnownPath}`],
     autodiscoverUrl: `https://autodiscover.${domain}${paths.autodiscover}`,
     cnameTarget: service.publicHost,

@@ -43,6 +43,19 @@ function authWords(t: Translate, auth: readonly AuthMethod[]): string {
   return auth.map((method) => t(`auth.${method}`)).join(` ${t('auth.or')} `);
 }
 
+/** What the config adds about a server that a person setting it up by hand should know. */
+function serverNotes(t: Translate, server: ServerView): Html | false {
+  const notes: string[] = [];
+  if (server.restriction === 'client-IP-address') notes.push(t('server.restriction'));
+  const days = server.pop3?.daysToLeaveMessagesOnServer;
+  if (server.pop3?.leaveMessagesOnServer === true)
+    notes.push(
+      days === undefined ? t('server.leaveOnServer') : t('server.leaveOnServerDays', { days: String(days) }),
+    );
+  if (notes.length === 0) return false;
+  return html`${fact(t('field.notes'), notes.join(' · '), true)}`;
+}
+
 function serverCard(t: Translate, server: ServerView): Html {
   const rank = t(server.rank === 'recommended' ? 'server.recommended' : 'server.alternative');
   return html`<article class="card server" aria-labelledby="${server.id}-title">
@@ -53,8 +66,14 @@ function serverCard(t: Translate, server: ServerView): Html {
       ${fact(t('field.host'), copyable(t, `${server.id}-host`, server.host, t('field.host')), true)}
       ${fact(t('field.port'), copyable(t, `${server.id}-port`, server.port, t('field.port')))}
       ${fact(t('field.security'), t(`security.${server.security}`))}
-      ${fact(t('field.username'), copyable(t, `${server.id}-user`, server.username, t('field.username')), true)}
-      ${fact(t('field.auth'), authWords(t, server.auth), true)}
+      ${fact(
+        t('field.username'),
+        server.username === ''
+          ? t('field.usernameNone')
+          : copyable(t, `${server.id}-user`, server.username, t('field.username')),
+        true,
+      )}
+      ${fact(t('field.auth'), authWords(t, server.auth), true)}${serverNotes(t, server)}
     </dl>
   </article>`;
 }
@@ -102,12 +121,24 @@ function appleSection(t: Translate, view: SettingsPageView): Html | false {
 }
 
 function helpSection(t: Translate, view: SettingsPageView): Html | false {
-  if (view.help === undefined && view.documentation === undefined && view.webmail === undefined) return false;
+  if (
+    view.help === undefined &&
+    view.documentation.length === 0 &&
+    view.webmail === undefined &&
+    view.enable === undefined
+  )
+    return false;
+  const enable =
+    view.enable !== undefined &&
+    html`<p class="help-enable">
+      ${t('help.enable')} <a href="${view.enable.url}">${view.enable.url}</a>
+      ${view.enable.text !== undefined && html`<br />${view.enable.text}`}
+    </p>`;
   return html`<section class="card help" aria-labelledby="help-title">
     <h2 id="help-title">${t('help.heading')}</h2>
-    ${view.help !== undefined && html`<p class="help-text">${view.help}</p>`}
+    ${enable}${view.help !== undefined && html`<p class="help-text">${view.help}</p>`}
     <ul class="links">
-      ${view.documentation && html`<li><a href="${view.documentation.url}">${view.documentation.text}</a></li>`}
+      ${view.documentation.map((link) => html`<li><a href="${link.url}">${link.text}</a></li>`)}
       ${view.webmail !== undefined && html`<li><a href="${view.webmail}">${t('help.webmail')}</a></li>`}
     </ul>
   </section>`;

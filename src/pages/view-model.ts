@@ -46,8 +46,10 @@ export interface SettingsPageView {
   readonly incoming: readonly ServerView[];
   readonly outgoing: readonly ServerView[];
   readonly help: string | undefined;
-  readonly documentation: { readonly url: string; readonly text: string } | undefined;
+  readonly documentation: readonly { readonly url: string; readonly text: string }[];
   readonly webmail: string | undefined;
+  /** A page people must visit first to switch IMAP/POP on, with the instruction in their language. */
+  readonly enable: { readonly url: string; readonly text: string | undefined } | undefined;
   readonly appleProfile: AppleProfileView | undefined;
   readonly admin: AdminView;
 }
@@ -85,6 +87,8 @@ function serverViews(
     auth: server.auth,
     username: expandUsername(server.username, address),
     rank: index === 0 ? 'recommended' : 'alternative',
+    ...(server.pop3 && { pop3: server.pop3 }),
+    ...(server.restriction && { restriction: server.restriction }),
   }));
 }
 
@@ -99,7 +103,6 @@ export function settingsPageView(
   // The first incoming server sets the rule people are told; the schema requires one.
   const template = facts.incoming[0]?.username ?? facts.outgoing[0]?.username ?? '%EMAILADDRESS%';
   const login = { policy: describeUsername(template), value: expandUsername(template, address) };
-  const documentationText = localised(settings.documentation?.description, language);
   return {
     kind: 'settings',
     language,
@@ -110,11 +113,15 @@ export function settingsPageView(
     incoming,
     outgoing,
     help: localised(settings.help, language),
-    documentation: settings.documentation && {
-      url: settings.documentation.url,
-      text: documentationText ?? settings.documentation.url,
+    documentation: settings.documentation.map((link) => ({
+      url: link.url,
+      text: localised(link.description, language) ?? link.url,
+    })),
+    webmail: settings.webmail?.url,
+    enable: settings.enable && {
+      url: settings.enable.visitUrl,
+      text: localised(settings.enable.instructions, language),
     },
-    webmail: settings.webmail,
     appleProfile: facts.hasImap
       ? {
           href: withAddress(facts.profilePaths.mobileconfig, address.address),

@@ -10,6 +10,7 @@ import type {
 import { expandUsername } from '../core/username';
 import { uuidV5 } from '../core/uuid';
 import { renderPlist, type PlistDict } from './plist';
+import { appleServers } from './reach';
 import { SlotRecorder, type PreparedText } from './prepared-text';
 
 /**
@@ -24,49 +25,21 @@ export const MOBILECONFIG_CONTENT_TYPE = 'application/x-apple-aspen-config';
 /** Namespace of this service's UUIDv5 payload UUIDs; fixed forever so UUIDs stay stable. */
 const UUID_NAMESPACE = '5b0c7a4e-3f0d-4f52-9a55-7d1a3c2e8b61';
 
-/** Apple's authentication words (com.apple.mail.managed); undefined where Apple has none. */
-const APPLE_AUTH = {
+/** Apple's authentication words (com.apple.mail.managed) for the methods protocols/reach lets through. */
+const APPLE_AUTH: Partial<Record<AuthMethod, string>> = {
   'password-cleartext': 'EmailAuthPassword',
   'password-encrypted': 'EmailAuthCRAMMD5',
   NTLM: 'EmailAuthNTLM',
   none: 'EmailAuthNone',
   'client-IP-address': 'EmailAuthNone',
-  OAuth2: undefined,
-  GSSAPI: undefined,
-  'TLS-client-cert': undefined,
-} as const satisfies Record<AuthMethod, string | undefined>;
+  'smtp-after-pop': 'EmailAuthNone',
+};
 
 /** There is no STARTTLS key: UseSSL with the STARTTLS port is how Apple Mail expresses it (§4.3). */
 const USE_SSL = { tls: true, starttls: true, none: false } as const satisfies Record<Security, boolean>;
 
-/**
- * The first method of the server's preference list that Apple Mail knows. OAuth2 or certificates
- * alone cannot be expressed in a profile; Mail then asks for a password, the one thing it can do.
- */
-function appleAuth(server: ServerSettings): string {
-  for (const method of server.auth) {
-    const apple: string | undefined = APPLE_AUTH[method];
-    if (apple) return apple;
-  }
-  return 'EmailAuthPassword';
-}
-
-/**
- * A profile holds one incoming and one outgoing server (§4.3): the first IMAP server, else the
- * first POP3 one, and the first SMTP server, each preferring an encrypted entry.
- */
-export function profileServers(settings: DomainSettings): {
-  incoming: ServerSettings;
-  outgoing: ServerSettings;
-} {
-  const pick = (servers: readonly ServerSettings[]) =>
-    servers.find((server) => server.security !== 'none') ?? servers[0];
-  const imap = settings.incoming.filter((server) => server.type === 'imap');
-  const pop = settings.incoming.filter((server) => server.type === 'pop3');
-  return {
-    incoming: (pick(imap) ?? pick(pop)) as ServerSettings,
-    outgoing: pick(settings.outgoing) as ServerSettings,
-  };
+function appleAuth(method: AuthMethod): string {
+  return APPLE_AUTH[method] ?? 'EmailAuthNone';
 }
 
 /**
@@ -114,24 +87,35 @@ function davPayload(
   };
 }
 
-export function prepareAppleProfile(settings: DomainSettings): PreparedText {
+/**
+ * Undefined when the domain has no IMAP/POP3 and SMTP pair a profile can describe (protocols/reach):
+ * the download is then refused rather than a profile that makes Mail send a refused login.
+ */
+export function prepareAppleProfile(settings: DomainSettings): PreparedText | undefined {
+  const servers = appleServers(settings);
+  if (!servers) return undefined;
   const slots = new SlotRecorder();
-  const { incoming, outgoing } = profileServers(settings);
+  const incoming = servers.incoming.server;
+  const outgoing = servers.outgoing.server;
+  const username = (server: ServerSettings) =>
+    server.username === '' ? {} : { slot: slots.slot((address) => expandUsername(server.username, address)) };
+  const incomingUser = username(incoming);
+  const outgoingUser = username(outgoing);
   const accountKind = incoming.type === 'imap' ? 'IMAP' : 'POP';
   const mail: PlistDict = {
     EmailAccountDescription: slots.slot((address) => address.address),
     EmailAccountType: incoming.type === 'imap' ? 'EmailTypeIMAP' : 'EmailTypePOP',
     EmailAddress: slots.slot((address) => address.address),
-    IncomingMailServerAuthentication: appleAuth(incoming),
+    IncomingMailServerAuthentication: appleAuth(servers.incoming.method),
     IncomingMailServerHostName: incoming.host,
     IncomingMailServerPortNumber: incoming.port,
     IncomingMailServerUseSSL: USE_SSL[incoming.security],
-    IncomingMailServerUsername: slots.slot((address) => expandUsername(incoming.username, address)),
-    OutgoingMailServerAuthentication: appleAuth(outgoing),
+    ...(incomingUser.slot !== undefined && { IncomingMailServerUsername: incomingUser.slot }),
+    OutgoingMailServerAuthentication: appleAuth(servers.outgoing.method),
     OutgoingMailServerHostName: outgoing.host,
     OutgoingMailServerPortNumber: outgoing.port,
     OutgoingMailServerUseSSL: USE_SSL[outgoing.security],
-    OutgoingMailServerUsername: slots.slot((address) => expandUsername(outgoing.username, address)),
+    ...(outgoingUser.slot !== undefined && { OutgoingMailServerUsername: outgoingUser.slot }),
     OutgoingPasswordSameAsIncomingPassword: outgoing.username === incoming.username,
     PayloadDescription: slots.slot((address) => `${accountKind}/SMTP account ${address.address}`),
     PayloadDisplayName: settings.provider.name,

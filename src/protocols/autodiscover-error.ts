@@ -5,6 +5,8 @@ import { NS } from './autodiscover-namespaces';
 export const POX_ERRORS = {
   /** The address is not in a served domain. */
   500: "The email address can't be found.",
+  /** A served domain whose servers POX cannot describe (all OAuth2, for example). */
+  501: 'The email address has no configuration options for this client.',
   /** The request is not a well-formed Autodiscover request. */
   600: 'Invalid Request',
   /** The AcceptableResponseSchema is not one we offer. */

@@ -1,4 +1,5 @@
 import type { DomainSettings, ServiceSettings } from '../core/settings';
+import { poxServers } from './reach';
 
 /**
  * Autodiscover v2, the JSON form Outlook 2016+ and Microsoft's cloud ask first (protocols.md §2.8).
@@ -40,8 +41,9 @@ export function prepareAutodiscoverJson(
   settings: DomainSettings,
   service: ServiceSettings,
 ): PreparedAutodiscoverJson {
+  // No AutodiscoverV1 URL when the POX answer would only be error 501 (protocols/reach).
   const urls: Partial<Record<JsonProtocol, string>> = {
-    AutodiscoverV1: poxEndpoint(settings, service),
+    ...(poxServers(settings) && { AutodiscoverV1: poxEndpoint(settings, service) }),
     ...(settings.activeSync && { ActiveSync: settings.activeSync.url }),
   };
   const answers: Partial<Record<JsonProtocol, string>> = {};

@@ -1,9 +1,10 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
-import type { DomainSettings, Security, ServerSettings, ServerType } from '../core/settings';
+import type { AuthMethod, DomainSettings, MailProtocol, Security, ServerSettings } from '../core/settings';
 import { expandUsername } from '../core/username';
 import { NS } from './autodiscover-namespaces';
 import { SlotRecorder, type PreparedText } from './prepared-text';
+import { poxServers } from './reach';
 
 /**
  * Outlook POX Autodiscover response for IMAP/POP3/SMTP (MS-OXDSCLI §2.2.4; protocols.md §2.4).
@@ -12,7 +13,7 @@ import { SlotRecorder, type PreparedText } from './prepared-text';
  */
 
 const PROTOCOL_TYPE = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' } as const satisfies Record<
-  ServerType,
+  MailProtocol,
   string
 >;
 
@@ -29,31 +30,48 @@ const TLS_ELEMENTS = {
 
 const onOff = (value: boolean) => (value ? 'on' : 'off');
 
+const NO_LOGIN: ReadonlySet<AuthMethod> = new Set(['none', 'client-IP-address', 'smtp-after-pop']);
+
+/**
+ * One Protocol element, announcing `method`: the first of the server's methods POX can express
+ * (protocols/reach), so Outlook is never told to log in a way the server refuses.
+ */
 function protocol(
   account: XMLBuilder,
-  server: ServerSettings,
+  server: ServerSettings & { type: MailProtocol },
+  method: AuthMethod,
   slots: SlotRecorder,
   popAuthTemplate?: string,
 ): void {
   const node = account.ele('Protocol');
-  const first = server.auth[0];
   node.ele('Type').txt(PROTOCOL_TYPE[server.type]);
   node.ele('Server').txt(server.host);
   node.ele('Port').txt(String(server.port));
-  node.ele('LoginName').txt(slots.slot((address) => expandUsername(server.username, address)));
+  const login = server.username;
+  if (login !== '') node.ele('LoginName').txt(slots.slot((address) => expandUsername(login, address)));
   node.ele('DomainRequired').txt('off');
   // SPA means NTLM/Kerberos; absent it defaults to on, so it is always sent.
-  node.ele('SPA').txt(onOff(first === 'NTLM' || first === 'GSSAPI'));
+  node.ele('SPA').txt(onOff(method === 'NTLM' || method === 'GSSAPI'));
   node.ele('SSL').txt(TLS_ELEMENTS[server.security].ssl);
   node.ele('Encryption').txt(TLS_ELEMENTS[server.security].encryption);
-  node.ele('AuthRequired').txt(onOff(!server.auth.every((m) => m === 'none' || m === 'client-IP-address')));
+  node.ele('AuthRequired').txt(onOff(!NO_LOGIN.has(method)));
   if (server.type === 'smtp') {
-    node.ele('UsePOPAuth').txt(onOff(popAuthTemplate === server.username));
-    node.ele('SMTPLast').txt('off');
+    node.ele('UsePOPAuth').txt(onOff(popAuthTemplate === server.username && !NO_LOGIN.has(method)));
+    node.ele('SMTPLast').txt(onOff(method === 'smtp-after-pop'));
   }
 }
 
-export function prepareOutlookResponse(settings: DomainSettings): PreparedText {
+function isMailProtocol(server: ServerSettings): server is ServerSettings & { type: MailProtocol } {
+  return server.type !== 'exchange';
+}
+
+/**
+ * Undefined when POX can describe no incoming or no outgoing server of the domain (all OAuth2, for
+ * example): the domain is then answered with error 501 instead of settings Outlook cannot use.
+ */
+export function prepareOutlookResponse(settings: DomainSettings): PreparedText | undefined {
+  const servers = poxServers(settings);
+  if (!servers) return undefined;
   const slots = new SlotRecorder();
   const response = create({ version: '1.0', encoding: 'utf-8' })
     .ele(NS.response, 'Autodiscover')
@@ -66,8 +84,10 @@ export function prepareOutlookResponse(settings: DomainSettings): PreparedText {
   account.ele('AccountType').txt('email');
   account.ele('Action').txt('settings');
   // Thunderbird takes the first IMAP/POP3 Protocol as incoming and the first SMTP as outgoing.
-  const incomingLogin = settings.incoming[0]?.username;
-  for (const server of settings.incoming) protocol(account, server, slots);
-  for (const server of settings.outgoing) protocol(account, server, slots, incomingLogin);
+  const incomingLogin = servers.incoming[0]?.server.username;
+  for (const { server, method } of servers.incoming)
+    if (isMailProtocol(server)) protocol(account, server, method, slots);
+  for (const { server, method } of servers.outgoing)
+    if (isMailProtocol(server)) protocol(account, server, method, slots, incomingLogin);
   return slots.prepare(response.end({ prettyPrint: true, indent: '  ' }) + '\n');
 }

@@ -130,7 +130,7 @@ auth: [password-cleartext, kerberos]
       'config/domains/example.com.yaml:9:5 outgoing[0].security: required: one of "tls" | "starttls" | "none"',
       'config/domains/example.com.yaml:9:31 outgoing[0].securty: unknown key (did you mean "security"?)',
       'config/domains/example.com.yaml:10:11 username: unknown placeholder %EMAILUSER%; use %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN%',
-      'config/domains/example.com.yaml:11:28 auth[1]: expected "password-cleartext" | "password-encrypted" | "OAuth2" | "NTLM" | "GSSAPI" | "client-IP-address" | "TLS-client-cert" | "none", got "kerberos"',
+      'config/domains/example.com.yaml:11:28 auth[1]: expected "password-cleartext" | "password-encrypted" | "OAuth2" | "NTLM" | "GSSAPI" | "client-IP-address" | "TLS-client-cert" | "smtp-after-pop" | "none", got "kerberos"',
     ]);
   });
 
@@ -184,22 +184,22 @@ auth: [password-cleartext, kerberos]
     ]);
   });
 
-  it('requires an oauth2 block when a server uses OAuth2', () => {
+  it('requires an oauth2 block when a server Thunderbird knows no issuer for uses OAuth2', () => {
     expect(
       problems({ 'a.yaml': `domain: example.com\nauth: [OAuth2, password-cleartext]\n${SERVERS}` }),
     ).toEqual([
-      'a.yaml:1:1 a server uses OAuth2 authentication but no "oauth2" block (issuer, scope, authURL, tokenURL) is set',
+      'a.yaml:1:1 imap.example.com uses OAuth2 authentication, but Thunderbird does not know its issuer by host name: add an "oauth2" block (issuer, scope, authURL, tokenURL) or remove OAuth2 from its auth list',
     ]);
   });
 
-  it('rejects non-https URLs and a top level that is not a mapping', () => {
+  it('rejects URLs that are not http(s) and a top level that is not a mapping', () => {
     expect(
       problems({
-        'a.yaml': `domain: example.com\nwebmail: http://mail.example.com/\n${SERVERS}`,
+        'a.yaml': `domain: example.com\nwebmail: ftp://mail.example.com/\n${SERVERS}`,
         'b.yaml': '- a\n- b\n',
       }),
     ).toEqual([
-      'a.yaml:2:10 webmail: expected an https:// URL with a public host name, got "http://mail.example.com/"',
+      'a.yaml:2:10 webmail: expected an https:// (or http://) URL with a public host name, got "ftp://mail.example.com/"',
       'b.yaml:1:1 expected a mapping with "domain:" or with "domains:", "profiles:", "service:"',
     ]);
   });

@@ -16,7 +16,9 @@ function address(raw: string): EmailAddress {
 function payloads(yaml: string, raw = 'jane.doe@example.com'): Dict[] {
   const [settings] = loadInline({ 'd.yaml': `domain: example.com\n${yaml}` }).domains;
   if (!settings) throw new Error('no domain');
-  const profile = plist.parse(fillPrepared(prepareAppleProfile(settings), address(raw))) as Dict;
+  const prepared = prepareAppleProfile(settings);
+  if (!prepared) throw new Error('no profile');
+  const profile = plist.parse(fillPrepared(prepared, address(raw))) as Dict;
   return profile.PayloadContent as Dict[];
 }
 
@@ -49,16 +51,34 @@ outgoing: [{ host: smtp.example.com, security: tls }]
     expect(mail?.PayloadDescription).toBe('POP/SMTP account jane.doe@example.com');
   });
 
-  it('maps authentication to the first method Apple knows, and asks for a password otherwise', () => {
+  it('maps authentication to the first method Apple knows', () => {
     const [mail] =
       payloads(`incoming: [{ type: imap, host: imap.example.com, security: tls, auth: [GSSAPI, NTLM] }]
-outgoing: [{ host: smtp.example.com, security: tls, auth: OAuth2 }]
+outgoing: [{ host: smtp.example.com, security: tls, auth: [OAuth2, password-cleartext] }]
 oauth2: { issuer: login.example.com, scope: mail, authURL: "https://login.example.com/a", tokenURL: "https://login.example.com/t" }
 `);
     expect(mail).toMatchObject({
       IncomingMailServerAuthentication: 'EmailAuthNTLM',
       OutgoingMailServerAuthentication: 'EmailAuthPassword',
     });
+  });
+
+  it('skips a server it cannot describe and refuses a domain with none (never a password the server refuses)', () => {
+    const oauth2 =
+      'oauth2: { issuer: login.example.com, scope: mail, authURL: "https://login.example.com/a", tokenURL: "https://login.example.com/t" }\n';
+    const [mail] = payloads(`incoming:
+  - { type: imap, host: oauth.example.com, security: tls, auth: OAuth2 }
+  - { type: imap, host: imap.example.com, security: tls }
+outgoing: [{ host: smtp.example.com, security: tls }]
+${oauth2}`);
+    expect(mail?.IncomingMailServerHostName).toBe('imap.example.com');
+    const [settings] = loadInline({
+      'd.yaml': `domain: example.com
+incoming: [{ type: imap, host: imap.example.com, security: tls, auth: OAuth2 }]
+outgoing: [{ host: smtp.example.com, security: tls, auth: [TLS-client-cert] }]
+${oauth2}`,
+    }).domains;
+    expect(prepareAppleProfile(settings!)).toBeUndefined();
   });
 
   it('expands the login policy per server and asks for a second password only when logins differ', () => {
