@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 import pino from 'pino';
 import { run } from '../cli/run';
+import { processTerminal } from '../cli/terminal';
 
 // The only place that touches the process: signals, exit code, real streams.
 const waitForStop = () =>
   new Promise<string>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve(signal));
   });
+
+// Questions go to standard error, so that standard output can be piped.
+const terminal = processTerminal(process.stdin, process.stderr);
 
 run(process.argv.slice(2), {
   stdout: process.stdout,
@@ -17,6 +21,7 @@ run(process.argv.slice(2), {
   // Asynchronous and batched: pino flushes what is left when the process exits.
   logDestination: () => pino.destination({ dest: 1, sync: false, minLength: 4096 }),
   onReloadSignal: (listener) => process.on('SIGHUP', listener),
+  ...(terminal && { terminal }),
 }).then(
   (code) => {
     process.exitCode = code;

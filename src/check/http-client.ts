@@ -1,11 +1,21 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import type { ConnectTo } from '../probe/dialer';
 import type { Endpoint } from './endpoint';
 
 export interface HttpOptions {
   /** Send every request to this address instead of the URL's host (the Host header and SNI stay). */
   readonly connectTo?: Endpoint;
+  /** Per host and port (`--connect-to HOST:PORT:ADDRESS:PORT`); checked before `connectTo`. */
+  readonly connectToMap?: readonly ConnectTo[];
+  /**
+   * Host name to addresses through the resolver the command was given, so the HTTP checks see the
+   * same DNS as the record checks (and tests never ask the machine's resolver). Default: the system's.
+   */
+  readonly resolve?: (host: string) => Promise<readonly string[]>;
+  /** Trusted CA certificates (PEM) instead of Node's default roots. */
+  readonly ca?: readonly string[];
   /** Skip TLS certificate verification. */
   readonly insecure?: boolean;
   readonly timeoutMs?: number;
@@ -74,12 +84,19 @@ function once(request: HttpRequest, options: HttpOptions): Promise<HttpResult> {
   const hostname = target.hostname.replace(/^\[|\]$/g, '');
   const port = Number(target.port || (secure ? 443 : 80));
   const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
+  const mapped = options.connectToMap?.find(
+    (entry) =>
+      (entry.host === '' || entry.host === hostname.toLowerCase()) &&
+      (entry.port === 0 || entry.port === port),
+  );
+  const connectHost = mapped?.address ?? options.connectTo?.host ?? hostname;
+  const connectPort = mapped?.connectPort ?? options.connectTo?.port ?? port;
   return new Promise((resolve) => {
     const send = secure ? httpsRequest : httpRequest;
     const req = send(
       {
-        host: options.connectTo?.host ?? hostname,
-        port: options.connectTo?.port ?? port,
+        host: connectHost,
+        port: connectPort,
         method: request.method,
         path: `${target.pathname}${target.search}`,
         headers: {
@@ -92,8 +109,10 @@ function once(request: HttpRequest, options: HttpOptions): Promise<HttpResult> {
         ...(secure && {
           servername: isIP(hostname) ? undefined : hostname,
           rejectUnauthorized: !options.insecure,
+          ...(options.ca && { ca: [...options.ca] }),
         }),
         agent: false,
+        ...(options.resolve && !mapped && !options.connectTo && { lookup: resolverLookup(options.resolve) }),
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -125,6 +144,34 @@ function once(request: HttpRequest, options: HttpOptions): Promise<HttpResult> {
     req.on('error', (error) => resolve({ ok: false, url: request.url, error: describe(error) }));
     req.end(body);
   });
+}
+
+function resolverLookup(resolve: (host: string) => Promise<readonly string[]>): LookupFunction {
+  return (host, options, callback) => {
+    if (isIP(host)) {
+      const entry = { address: host, family: isIP(host) };
+      if (options.all) callback(null, [entry]);
+      else callback(null, host, entry.family);
+      return;
+    }
+    resolve(host).then(
+      (addresses) => {
+        if (addresses.length === 0) {
+          const error: NodeJS.ErrnoException = new Error(`${host} has no A or AAAA record`);
+          error.code = 'ENOTFOUND';
+          callback(error, options.all ? [] : '', 0);
+          return;
+        }
+        if (options.all)
+          callback(
+            null,
+            addresses.map((address) => ({ address, family: isIP(address) })),
+          );
+        else callback(null, addresses[0] as string, isIP(addresses[0] as string));
+      },
+      (error: Error) => callback(error, options.all ? [] : '', 0),
+    );
+  };
 }
 
 function describe(error: Error): string {

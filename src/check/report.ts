@@ -4,6 +4,8 @@ const SECTIONS = {
   dns: 'DNS',
   autoconfig: 'Autoconfig (Thunderbird, K-9, Evolution, KMail)',
   autodiscover: 'Autodiscover (Outlook, Thunderbird)',
+  https: 'Certificates of the https names',
+  servers: 'Mail servers (connected to as clients will)',
 } as const;
 
 /** One line per check, ✔ or ✘, and under every ✘ what to change. */

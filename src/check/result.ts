@@ -1,6 +1,6 @@
 /** One line of the `check` report. */
 export interface CheckResult {
-  readonly section: 'dns' | 'autoconfig' | 'autodiscover';
+  readonly section: 'dns' | 'autoconfig' | 'autodiscover' | 'https' | 'servers';
   readonly ok: boolean;
   /** A client needs this; a failed essential check makes `check` exit 1. */
   readonly essential: boolean;

@@ -9,6 +9,10 @@ import type { DnsClient, Lookup } from './dns-client';
 import { checkDns, followUpQueries, initialQueries, type Observed, type Query } from './dns-checks';
 import { fetchLikeClient, type HttpOptions } from './http-client';
 import { alternatives, type CheckResult } from './result';
+import { answerAutodiscoverJson, AUTODISCOVER_JSON_V1_PREFIX } from '../endpoints/autodiscover-json';
+import type { ProbeOptions } from '../probe/probe';
+import { checkHttpsCertificate, checkMailServer, type MailServer } from './server-checks';
+import { checkAutodiscoverJsonAnswer, mxLookupDomains } from './more-answer-checks';
 
 export interface CheckOptions {
   readonly dns: Pick<DnsClient, 'lookup'>;
@@ -16,6 +20,8 @@ export interface CheckOptions {
   /** Only plain http, for a test server without TLS; otherwise https first, then http like Thunderbird. */
   readonly httpOnly: boolean;
   readonly now?: () => Date;
+  /** Connect to the advertised mail servers and the https names too; left out, they are not checked. */
+  readonly servers?: ProbeOptions;
 }
 
 export interface CheckReport {
@@ -124,6 +130,68 @@ export async function checkDomain(
     options.http,
   );
   results.push(checkRedirectProbe(probe, pointName(`autodiscover.${zoneName}`)));
+
+  // Autodiscover v2 (Outlook 2016+, Outlook mobile through Microsoft's cloud): JSON pointing at POX.
+  const jsonUrl = `${options.httpOnly ? 'http' : 'https'}://autodiscover.${zoneName}${AUTODISCOVER_JSON_V1_PREFIX}${encodeURIComponent(address.address)}?Protocol=AutodiscoverV1`;
+  const expectedJson = answerAutodiscoverJson(snapshot, {
+    address: address.address,
+    protocol: 'AutodiscoverV1',
+  }).body.toString('utf8');
+  results.push(
+    checkAutodiscoverJsonAnswer(
+      await fetchLikeClient({ url: jsonUrl, method: 'GET' }, options.http),
+      expectedJson,
+      pointName(`autodiscover.${zoneName}`),
+    ),
+  );
+
+  // Thunderbird's MX-based lookup: autoconfig on the MX host's base domain (protocols.md §1.1).
+  const mx = observed(zoneName, 'MX');
+  const mxHosts =
+    mx && mx.status === 'ok'
+      ? mx.answers
+          .flatMap((a) =>
+            a.type === 'MX' ? [{ preference: a.data.preference ?? 0, host: a.data.exchange }] : [],
+          )
+          .sort((a, b) => a.preference - b.preference)
+      : [];
+  const mxDomains = mxHosts[0] ? mxLookupDomains(mxHosts[0].host, zoneName) : [];
+  for (const mxDomain of mxDomains) {
+    const url = `${options.httpOnly ? 'http' : 'https'}://autoconfig.${mxDomain}${AUTOCONFIG_PATHS[0]}${query}`;
+    const answer = await fetchLikeClient({ url, method: 'GET' }, options.http);
+    const result = checkAutoconfigAnswer(
+      answer,
+      expectedAutoconfig,
+      zoneName,
+      `serve ${zoneName}'s settings at autoconfig.${mxDomain} too`,
+    );
+    const why = `(Thunderbird's MX-based lookup for MX ${mxHosts[0]?.host ?? ''}; only used when the URLs above fail)`;
+    results.push(
+      result.ok
+        ? { ...result, message: `${result.message} ${why}` }
+        : { ...result, message: `${result.message} ${why}`, essential: false },
+    );
+  }
+
+  if (options.servers) {
+    const servers = options.servers;
+    if (!options.httpOnly)
+      for (const host of [`autoconfig.${zoneName}`, `autodiscover.${zoneName}`])
+        results.push(await checkHttpsCertificate(host, servers, true));
+    const seen = new Set<string>();
+    // An Exchange server speaks neither IMAP, POP3 nor SMTP: it is not connected to here.
+    const mailServers = [...settings.incoming, ...settings.outgoing].filter(
+      (server): server is MailServer => server.type !== 'exchange',
+    );
+    const unique = mailServers.filter((server) => {
+      const key = `${server.type} ${server.host}:${server.port} ${server.security}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const perServer = await Promise.all(unique.map((server) => checkMailServer(server, servers)));
+    results.push(...perServer.flat());
+  }
 
   return {
     zone: zoneName,

@@ -1,3 +1,5 @@
+import type { Terminal } from './terminal';
+
 /** An output stream; `isTTY` is true when a person is likely reading it (colour, see style.ts). */
 export interface CliStream {
   write(text: string | Uint8Array): unknown;
@@ -19,6 +21,8 @@ export interface CliIo {
   readonly logDestination?: () => { write(line: string): unknown; flush(): unknown };
   /** Calls back on SIGHUP; only `serve` uses it. */
   readonly onReloadSignal?: (listener: () => void) => void;
+  /** Present when a person sits at a terminal to answer questions (`init`). */
+  readonly terminal?: Terminal;
 }
 
 /**

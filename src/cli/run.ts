@@ -5,6 +5,7 @@ import { registerCompletion } from './commands/completion';
 import { registerDns } from './commands/dns';
 import { registerExport } from './commands/export';
 import { registerImport } from './commands/import';
+import { registerInit } from './commands/init';
 import { registerRender } from './commands/render';
 import { registerSchema } from './commands/schema';
 import { registerServe } from './commands/serve';
@@ -26,6 +27,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerRender,
   registerDns,
   registerCheck,
+  registerInit,
   registerSchema,
   registerImport,
   registerExport,

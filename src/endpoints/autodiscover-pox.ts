@@ -5,11 +5,12 @@ import type { DomainSettings } from '../core/settings';
 import { errorTime, renderPoxError, type PoxErrorCode } from '../protocols/autodiscover-error';
 import { AUTODISCOVER_CONTENT_TYPE } from '../protocols/autodiscover-namespaces';
 import { prepareMobileSyncResponse } from '../protocols/mobilesync';
-import { prepareOutlookResponse } from '../protocols/outlook';
+import { prepareOutlookResponse, renderOutlookSettingsWithoutAddress } from '../protocols/outlook';
 import { poxRequest } from '../protocols/pox-client-request';
 import { parsePoxRequest } from '../protocols/pox-request';
 import { fillPrepared, type PreparedText } from '../protocols/prepared-text';
 import { answer, NO_STORE, TEXT, type Answer, type AnswerMeta, type Outcome } from './answer';
+import { decideAutodiscoverGet, httpsHint } from './autodiscover-get';
 import type { Endpoint } from './endpoint';
 import { domainFromHost, hostName } from './host';
 
@@ -135,24 +136,42 @@ export function answerAutodiscoverPost(
 }
 
 /**
- * GET on the Autodiscover URL (protocols.md §2.2, MS-OXDISCO HTTP redirect method): over plain HTTP
- * on a served host, a 302 to the https URL of the same host; otherwise the 600 error Exchange gives.
+ * GET on the Autodiscover URL: over https on a served host the domain's POX settings (without
+ * LoginName, no address being known), over plain http a 302 to https on the same host, otherwise
+ * the 600 error Exchange gives. The decision is {@link decideAutodiscoverGet}.
  */
 export function answerAutodiscoverGet(
   snapshot: Snapshot,
-  request: { host: string | undefined; secure: boolean; now: Date },
+  request: { host: string | undefined; secure: boolean; httpsHint?: boolean; now: Date },
 ): Answer {
   const host = hostName(request.host);
   const domain = domainFromHost(host, ['autodiscover'], (name) => snapshot.settings(name) !== undefined);
-  if (!request.secure && host && domain) {
+  const decision = decideAutodiscoverGet({
+    host,
+    domain,
+    secure: request.secure,
+    httpsHint: request.httpsHint === true,
+    path: AUTODISCOVER_PATH,
+  });
+  if (decision.kind === 'redirect')
     return answer(
       302,
       TEXT,
       '',
-      { protocol: 'autodiscover', outcome: 'redirect', domain },
-      { Location: `https://${host}${AUTODISCOVER_PATH}`, ...NO_STORE },
+      { protocol: 'autodiscover', outcome: 'redirect', domain: decision.domain },
+      { Location: decision.location, ...NO_STORE },
     );
-  }
+  const settings = decision.kind === 'settings' ? snapshot.settings(decision.domain) : undefined;
+  // Undefined when POX cannot describe the domain's servers (all OAuth2, say): the error below.
+  const body = settings && renderOutlookSettingsWithoutAddress(settings);
+  if (settings && body)
+    return answer(
+      200,
+      AUTODISCOVER_CONTENT_TYPE,
+      body,
+      { protocol: 'autodiscover', outcome: 'ok', domain: settings.domain },
+      NO_STORE,
+    );
   return poxError(snapshot, request.now, 600, 'outlook', 'bad-request', domain);
 }
 
@@ -176,7 +195,12 @@ export const autodiscoverPoxEndpoint: Endpoint = {
   answer: (request, ctx) =>
     request.method === 'POST'
       ? answerAutodiscoverPost(ctx.snapshot, { body: request.body, now: ctx.now })
-      : answerAutodiscoverGet(ctx.snapshot, { host: request.host, secure: request.secure, now: ctx.now }),
+      : answerAutodiscoverGet(ctx.snapshot, {
+          host: request.host,
+          secure: request.secure,
+          httpsHint: httpsHint(request.headers),
+          now: ctx.now,
+        }),
   render: [
     {
       format: 'autodiscover',

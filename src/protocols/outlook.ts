@@ -40,7 +40,8 @@ function protocol(
   account: XMLBuilder,
   server: ServerSettings & { type: MailProtocol },
   method: AuthMethod,
-  slots: SlotRecorder,
+  /** Absent when no address is known: then no LoginName at all. */
+  slots: SlotRecorder | undefined,
   popAuthTemplate?: string,
 ): void {
   const node = account.ele('Protocol');
@@ -48,7 +49,8 @@ function protocol(
   node.ele('Server').txt(server.host);
   node.ele('Port').txt(String(server.port));
   const login = server.username;
-  if (login !== '') node.ele('LoginName').txt(slots.slot((address) => expandUsername(login, address)));
+  if (slots && login !== '')
+    node.ele('LoginName').txt(slots.slot((address) => expandUsername(login, address)));
   node.ele('DomainRequired').txt('off');
   // SPA means NTLM/Kerberos; absent it defaults to on, so it is always sent.
   node.ele('SPA').txt(onOff(method === 'NTLM' || method === 'GSSAPI'));
@@ -90,4 +92,26 @@ export function prepareOutlookResponse(settings: DomainSettings): PreparedText |
   for (const { server, method } of servers.outgoing)
     if (isMailProtocol(server)) protocol(account, server, method, slots, incomingLogin);
   return slots.prepare(response.end({ prettyPrint: true, indent: '  ' }) + '\n');
+}
+
+/**
+ * The same settings when no address is known (a GET of the Autodiscover URL, protocols.md §2.1):
+ * no `User` and no `LoginName`, since a template would be taken literally. Clients then log in
+ * with the address the user typed (Delta Chat ignores `LoginName` anyway).
+ */
+export function renderOutlookSettingsWithoutAddress(settings: DomainSettings): string | undefined {
+  const servers = poxServers(settings);
+  if (!servers) return undefined;
+  const response = create({ version: '1.0', encoding: 'utf-8' })
+    .ele(NS.response, 'Autodiscover')
+    .ele(NS.outlookResponse, 'Response');
+  const account = response.ele('Account');
+  account.ele('AccountType').txt('email');
+  account.ele('Action').txt('settings');
+  const incomingLogin = servers.incoming[0]?.server.username;
+  for (const { server, method } of servers.incoming)
+    if (isMailProtocol(server)) protocol(account, server, method, undefined);
+  for (const { server, method } of servers.outgoing)
+    if (isMailProtocol(server)) protocol(account, server, method, undefined, incomingLogin);
+  return response.end({ prettyPrint: true, indent: '  ' }) + '\n';
 }

@@ -73,6 +73,8 @@ const run = (...extra: string[]) =>
     `127.0.0.1:${dns.port}`,
     '--connect-to',
     `127.0.0.1:${(https.address() as AddressInfo).port}`,
+    // The example's mail hosts are documentation addresses: test/e2e probes real servers.
+    '--no-servers',
     ...extra,
   ]);
 

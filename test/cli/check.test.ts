@@ -68,6 +68,8 @@ async function check(
       '--http',
       '--connect-to',
       `127.0.0.1:${options.httpPort ?? realApp}`,
+      // The example's mail hosts are documentation addresses: test/e2e probes real servers.
+      '--no-servers',
       ...(options.args ?? []),
     ]);
     return { ...result, queries: dns.queries };
@@ -305,7 +307,7 @@ username: localpart
     [['check', 'not an address'], 2, 'expected an email address or a domain name'],
     [['check', 'example.com', '--resolver', '127.0.0.1:99999'], 2, 'expected an IP address'],
     [['check', 'example.com', '--resolver', 'dns.example:53'], 2, 'expected an IP address'],
-    [['check', 'example.com', '--connect-to', 'host:99999'], 2, 'expected HOST:PORT'],
+    [['check', 'example.com', '--connect-to', 'host:99999'], 2, 'expected HOST:PORT:ADDRESS:PORT'],
   ])('%j exits %i with a clear message', async (argv, code, message) => {
     const result = await runCli(argv);
     expect(result.code).toBe(code);

@@ -132,7 +132,7 @@ describeWithTools([['caddy', 'apt-get install caddy']], 'deploy/caddy/Caddyfile'
       );
     });
 
-    it('forwards the scheme: https answers the Autodiscover probe, plain http gets the redirect', async () => {
+    it('forwards the scheme: a GET over https gets the POX settings (Delta Chat), plain http gets the redirect', async () => {
       const secure = await get(
         {
           https: true,
@@ -143,7 +143,8 @@ describeWithTools([['caddy', 'apt-get install caddy']], 'deploy/caddy/Caddyfile'
         rootCa,
       );
       expect(secure.status).toBe(200);
-      expect(secure.body).toContain('<ErrorCode>600</ErrorCode>');
+      expect(secure.body).toContain('<Server>imap.example.com</Server>');
+      expect(secure.body).not.toContain('<ErrorCode>');
       const plain = await get({
         https: false,
         port: httpPort,

@@ -160,14 +160,15 @@ describeWithTools(
         expect(reply.body).toContain('<emailProvider id="example.com">');
       });
 
-      it('forwards the scheme: https answers the Autodiscover probe, plain http gets the redirect', async () => {
+      it('forwards the scheme: a GET over https gets the POX settings (Delta Chat), plain http gets the redirect', async () => {
         const path = '/autodiscover/autodiscover.xml';
         const secure = await get(
           { https: true, port: httpsPort, host: 'autodiscover.example.com', path },
           prepared.cert,
         );
         expect(secure.status).toBe(200);
-        expect(secure.body).toContain('<ErrorCode>600</ErrorCode>');
+        expect(secure.body).toContain('<Server>imap.example.com</Server>');
+        expect(secure.body).not.toContain('<ErrorCode>');
         const plain = await get({ https: false, port: httpPort, host: 'autodiscover.example.com', path });
         expect(plain.status).toBe(302);
         expect(plain.headers.location).toBe('https://autodiscover.example.com/autodiscover/autodiscover.xml');

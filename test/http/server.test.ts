@@ -86,21 +86,28 @@ describe('metrics on their own listen address', () => {
 });
 
 describe('trust proxy', () => {
-  it('believes X-Forwarded-Proto only from a configured proxy', async () => {
+  it('an Autodiscover GET that came over https gets the settings, whether the proxy is trusted or not', async () => {
+    const get = (url: string, proto?: string) => {
+      const req = request(url).get('/autodiscover/autodiscover.xml').set('Host', 'autodiscover.example.com');
+      return proto ? req.set('X-Forwarded-Proto', proto) : req;
+    };
     const direct = await start();
-    const viaHttp = await request(direct.url)
-      .get('/autodiscover/autodiscover.xml')
-      .set('Host', 'autodiscover.example.com')
-      .set('X-Forwarded-Proto', 'https');
-    expect(viaHttp.status).toBe(302); // the header is ignored: the hop really was http
+    // Plain http, no sign of https: Outlook's redirect probe.
+    const plain = await get(direct.url);
+    expect(plain.status).toBe(302);
+    expect(plain.headers.location).toBe('https://autodiscover.example.com/autodiscover/autodiscover.xml');
+    // An untrusted proxy saying https: redirecting to https would send the client back here.
+    const untrusted = await get(direct.url, 'https');
+    expect(untrusted.status).toBe(200);
+    expect(untrusted.text).toContain('<Server>imap.example.com</Server>');
 
     const proxied = await start({ trustProxy: ['loopback'] });
-    const viaHttps = await request(proxied.url)
-      .get('/autodiscover/autodiscover.xml')
-      .set('Host', 'autodiscover.example.com')
-      .set('X-Forwarded-Proto', 'https');
-    expect(viaHttps.status).toBe(200); // already https: the 600 document, no redirect loop
-    expect(viaHttps.text).toContain('<ErrorCode>600</ErrorCode>');
+    const trusted = await get(proxied.url, 'https');
+    expect(trusted.status).toBe(200);
+    expect(trusted.text).toContain('<Server>imap.example.com</Server>');
+    expect(trusted.text).not.toContain('LoginName');
+    const trustedHttp = await get(proxied.url, 'http');
+    expect(trustedHttp.status).toBe(302);
   });
 });
 

@@ -1,10 +1,17 @@
-import { readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { normalizeDomain, parseEmailAddress, type EmailAddress } from '../../core/address';
 import { DnsClient } from '../../check/dns-client';
-import { formatEndpoint, nameserverFromResolvConf, parseEndpoint, type Endpoint } from '../../check/endpoint';
+import { formatEndpoint, parseEndpoint, type Endpoint } from '../../check/endpoint';
 import { formatReport, reportJson } from '../../check/report';
+import { makeDialer, parseConnectTo, type ConnectTo } from '../../probe/dialer';
+import {
+  CONNECT_TO_HELP,
+  RESOLV_CONF,
+  resolverOption,
+  systemResolver,
+  timeoutOption,
+  trustedCas,
+} from '../probe-options';
 import { checkDomain } from '../../check/run-check';
 import { Snapshot } from '../../catalog/snapshot';
 import { resolveConfigDir } from '../config-dir';
@@ -14,25 +21,9 @@ import { loadOrExit } from '../load-or-exit';
 import { palette } from '../style';
 import { terminalSafe, terminalSafeJson } from '../../check/terminal-safe';
 
-const RESOLV_CONF = '/etc/resolv.conf';
 /** Used when only a domain is given: every domain must accept mail for it (RFC 5321 §4.5.1). */
 const PROBE_LOCAL_PART = 'postmaster';
-
-const endpointOption = (defaultPort: number) => (value: string) => {
-  const endpoint = parseEndpoint(value, defaultPort);
-  if (!endpoint) throw new InvalidArgumentError('expected HOST:PORT, HOST or [IPv6]:PORT');
-  return endpoint;
-};
-
-/** A resolver is given by address: its answers are only accepted from that address. */
-const resolverOption = (value: string) => {
-  const endpoint = parseEndpoint(value, 53);
-  if (!endpoint || !isIP(endpoint.host))
-    throw new InvalidArgumentError(
-      'expected an IP address with an optional port: ADDRESS:PORT or [IPv6]:PORT',
-    );
-  return endpoint;
-};
+const DEFAULT_PROBE_TIMEOUT_MS = 5000;
 
 function targetAddress(target: string): EmailAddress {
   if (target.includes('@')) {
@@ -45,21 +36,21 @@ function targetAddress(target: string): EmailAddress {
   return { localPart: PROBE_LOCAL_PART, domain, address: `${PROBE_LOCAL_PART}@${domain}` };
 }
 
-async function systemResolver(): Promise<Endpoint> {
-  let text: string;
-  try {
-    text = await readFile(RESOLV_CONF, 'utf8');
-  } catch {
-    throw new CliExit(EXIT.usage, `cannot read ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`);
-  }
-  const endpoint = nameserverFromResolvConf(text);
+type ConnectToValue = { all?: Endpoint; mappings: ConnectTo[] };
+
+/** `HOST:PORT:ADDRESS:PORT` (repeatable, for HTTP and mail servers) or the older `HOST:PORT` (all HTTP). */
+function connectToValue(value: string, previous: ConnectToValue = { mappings: [] }): ConnectToValue {
+  const mapping = parseConnectTo(value);
+  if (mapping) return { ...previous, mappings: [...previous.mappings, mapping] };
+  const endpoint = parseEndpoint(value, 443);
   if (!endpoint)
-    throw new CliExit(
-      EXIT.usage,
-      `no nameserver in ${RESOLV_CONF}: give a resolver with --resolver ADDRESS:PORT`,
+    throw new InvalidArgumentError(
+      'expected HOST:PORT:ADDRESS:PORT, or HOST:PORT to send every HTTP request there',
     );
-  return endpoint;
+  return { ...previous, all: endpoint };
 }
+
+const FORMATS = ['text', 'json'] as const;
 
 export function registerCheck(program: Command, io: CliIo): void {
   program
@@ -72,22 +63,30 @@ export function registerCheck(program: Command, io: CliIo): void {
       resolverOption,
     )
     .option(
-      '--connect-to <host:port>',
-      'send every HTTP request to this address, keeping the Host header',
-      endpointOption(443),
+      '--connect-to <host:port:address:port>',
+      `${CONNECT_TO_HELP}; HOST:PORT alone sends every HTTP request to that address`,
+      connectToValue,
     )
     .option('--http', 'use http:// only (a test server without TLS)')
-    .option('--insecure', 'do not verify TLS certificates')
-    .option('--json', 'print the report as JSON')
+    .option('--insecure', 'do not verify TLS certificates of the https URLs')
+    .option('--ca-file <file>', 'also trust the CA certificates in this PEM file')
+    .option('--no-servers', 'do not connect to the mail servers or check the https certificates')
+    .option('--timeout <seconds>', 'per connection step to a mail server (default 5)', timeoutOption)
+    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('--json', 'the same as --format json')
     .option('--config <dir>', 'config directory (default: $MAIL_AUTOCONF_CONFIG or ./config)')
     .action(
       async (
         target: string,
         options: {
           resolver?: Endpoint;
-          connectTo?: Endpoint;
+          connectTo?: ConnectToValue;
           http?: boolean;
           insecure?: boolean;
+          caFile?: string;
+          servers: boolean;
+          timeout?: number;
+          format: (typeof FORMATS)[number];
           json?: boolean;
           config?: string;
         },
@@ -101,18 +100,34 @@ export function registerCheck(program: Command, io: CliIo): void {
             `${address.domain} is not in the config at ${dir}: check compares a live domain with its config`,
           );
         const resolver = options.resolver ?? (await systemResolver());
+        const dns = new DnsClient({ server: resolver });
+        const mappings = options.connectTo?.mappings ?? [];
+        const ca = await trustedCas(options.caFile);
+        const dialer = makeDialer({ lookup: (name, type) => dns.lookup(name, type), connectTo: mappings });
         const report = await checkDomain(snapshot, address, {
-          dns: new DnsClient({ server: resolver }),
+          dns,
           http: {
-            ...(options.connectTo && { connectTo: options.connectTo }),
+            ...(options.connectTo?.all && { connectTo: options.connectTo.all }),
+            ...(mappings.length > 0 && { connectToMap: mappings }),
+            ...(options.caFile !== undefined && { ca }),
             insecure: options.insecure === true,
+            resolve: (host) => dialer.addresses(host),
           },
           httpOnly: options.http === true,
+          ...(options.servers && {
+            servers: {
+              dialer,
+              tls: { ca },
+              timeoutMs: options.timeout ?? DEFAULT_PROBE_TIMEOUT_MS,
+              now: new Date(),
+            },
+          }),
         });
         const shown = formatEndpoint(resolver);
         // Answers hold remote text: its control characters are shown as escapes, before the
         // report's own colours go in.
-        if (options.json) io.stdout.write(terminalSafeJson(reportJson(report, shown)));
+        if (options.json === true || options.format === 'json')
+          io.stdout.write(terminalSafeJson(reportJson(report, shown)));
         else {
           const { green, red } = palette(io, 'stdout');
           io.stdout.write(
