@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-output/', 'bench-results/'] },
@@ -18,6 +19,8 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Floors of src/ and no import cycles: see eslint.layers.js.
+  layers.layerRules('src'),
   {
     // jest's asymmetric matchers (expect.stringContaining, expect.any, ...) are typed `any`, so
     // every expected object that uses one would need a cast. Member access, calls, arguments and

@@ -1,8 +1,8 @@
 import { withUsage } from './script-args';
-import { loadConfigDir } from '../src/config/load';
-import { answerMobileconfig, answerProfileQr } from '../src/service/apple-answers';
-import { answerAutodiscoverJson } from '../src/service/autodiscover-json-answers';
-import { Snapshot } from '../src/service/snapshot';
+import { loadCatalogDir } from '../src/catalog/load';
+import { answerMobileconfig, answerProfileQr } from '../src/endpoints/mobileconfig';
+import { answerAutodiscoverJson } from '../src/endpoints/autodiscover-json';
+import { Snapshot } from '../src/catalog/snapshot';
 
 /**
  * Cost per answer of the per-address endpoints, in-process (no HTTP), for a config directory
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     'usage: node dist/scripts/bench-answers.js [CONFIG_DIR]\n\nCost per answer of the per-address endpoints, in-process, for CONFIG_DIR (default ./config).',
     (args) => args[0] ?? 'config',
   );
-  const loaded = await loadConfigDir(dir);
+  const loaded = await loadCatalogDir(dir);
   if (!loaded.ok) throw new Error(`${dir} does not load`);
   const snapshot = new Snapshot(loaded.config);
   const domain = snapshot.domains[0]?.domain;

@@ -6,7 +6,12 @@
 export { run } from './cli/run';
 export type { CliIo, CliStream } from './cli/io';
 export { EXIT } from './cli/exit-codes';
-export { loadConfigDir, type LoadedConfig, type LoadResult } from './config/load';
+// The catalog's loader: the config's settings plus the checks that span it (DNS, signing key).
+export {
+  loadCatalogDir as loadConfigDir,
+  type CatalogConfig as LoadedConfig,
+  type CatalogResult as LoadResult,
+} from './catalog/load';
 export { formatProblem, type ConfigProblem } from './config/problems';
 export { configJsonSchema } from './config/schema';
 export { packageVersion as version } from './package-dir';

@@ -1,19 +1,15 @@
 import type { EmailAddress } from '../core/address';
 import { poxRequest } from '../protocols/pox-client-request';
 import { AUTODISCOVER_SRV, domainZones } from '../dns/records';
-import {
-  answerAutoconfig,
-  answerAutodiscoverPost,
-  AUTOCONFIG_PATHS,
-  AUTODISCOVER_PATH,
-} from '../service/answers';
-import type { Snapshot } from '../service/snapshot';
+import { answerAutoconfig, AUTOCONFIG_PATHS } from '../endpoints/autoconfig';
+import { answerAutodiscoverPost, AUTODISCOVER_PATH } from '../endpoints/autodiscover-pox';
+import type { Snapshot } from '../catalog/snapshot';
 import { checkAutoconfigAnswer, checkAutodiscoverAnswer, checkRedirectProbe } from './answer-checks';
 import type { DnsClient, Lookup } from './dns-client';
 import { checkDns, followUpQueries, initialQueries, type Observed, type Query } from './dns-checks';
 import { fetchLikeClient, type HttpOptions } from './http-client';
 import { alternatives, type CheckResult } from './result';
-import { answerAutodiscoverJson, AUTODISCOVER_JSON_V1_PREFIX } from '../service/autodiscover-json-answers';
+import { answerAutodiscoverJson, AUTODISCOVER_JSON_V1_PREFIX } from '../endpoints/autodiscover-json';
 import type { ProbeOptions } from '../probe/probe';
 import { checkHttpsCertificate, checkMailServer, type MailServer } from './server-checks';
 import { checkAutodiscoverJsonAnswer, mxLookupDomains } from './more-answer-checks';

@@ -1,4 +1,4 @@
-import { loadConfigDir, type LoadedConfig } from '../config/load';
+import { loadCatalogDir, type CatalogConfig } from '../catalog/load';
 import { formatProblem, type ConfigProblem } from '../config/problems';
 import { EXIT } from './exit-codes';
 import { CliExit, type CliIo } from './io';
@@ -10,10 +10,10 @@ export async function loadOrExit(
   dir: string,
   io: CliIo,
   options: { quietWarnings?: boolean; warningLimit?: number } = {},
-): Promise<LoadedConfig> {
+): Promise<CatalogConfig> {
   let result;
   try {
-    result = await loadConfigDir(dir, {
+    result = await loadCatalogDir(dir, {
       displayBase: io.cwd,
       ...(options.warningLimit !== undefined && { warningLimit: options.warningLimit }),
     });

@@ -3,14 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { normalizeDomain } from '../core/address';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
-import type { DnsContext } from '../dns/records';
 import { listConfigFiles } from './config-files';
-import type { ProfileSigner } from '../protocols/apple-signing';
-import { formatProblem, type ConfigProblem } from './problems';
+import { formatProblem, type ConfigProblem, type PathSegment } from './problems';
 import { resolveSteps, type DomainEntrySource, type ProfileSource } from './resolve';
 import { collectKeys, toSchemaIssues } from './schema-issues';
 import { domainEntrySchema, multiFileSchema, singleDomainFileSchema, type ServiceInput } from './schema';
-import { loadSigner, type SigningFiles } from './signing';
+import { readSigningFiles, type SigningField, type SigningFiles, type SigningTexts } from './signing';
 import type { SourceInput } from './sources-schema';
 import { YamlSource } from './yaml-source';
 
@@ -21,10 +19,8 @@ export interface LoadedConfig {
   readonly warnings: readonly ConfigProblem[];
   /** Warnings beyond the requested limit: counted, not listed. */
   readonly warningsNotShown: number;
-  /** Present when `service.signing` is set: signs Apple configuration profiles. */
-  readonly signer?: ProfileSigner;
-  /** What DNS generation knows across the config, built once while checking it. */
-  readonly dns?: DnsContext;
+  /** The PEM texts of `service.signing`, when set. */
+  readonly signing?: SigningTexts;
   /** The SQL sources of `sources:`, with where they were written and what paths are relative to. */
   readonly sources?: ConfiguredSources;
   /** The profiles, for resolving the rows of SQL sources the way YAML domains are resolved. */
@@ -43,6 +39,26 @@ export interface ConfiguredSources {
   readonly baseDir: string;
 }
 
+/** What a {@link WholeConfigCheck} sees: the resolved settings and the signing files. */
+export interface WholeConfig {
+  readonly domains: readonly DomainSettings[];
+  readonly service: ServiceSettings;
+  readonly signing: SigningTexts | undefined;
+  readonly now: Date;
+}
+
+/** How a {@link WholeConfigCheck} reports, located like every other problem. */
+export interface WholeConfigReport {
+  warnAboutDomain(settings: DomainSettings, path: readonly PathSegment[], message: string): void;
+  signingProblem(field: SigningField, message: string, severity: 'error' | 'warning'): void;
+}
+
+/**
+ * Checks that need more than settings (the DNS view of the whole config, a signer made of the key
+ * files), run by the layer above once the settings are resolved, so this layer yields settings only.
+ */
+export type WholeConfigCheck = (config: WholeConfig, report: WholeConfigReport) => void;
+
 export type LoadResult =
   | { ok: true; config: LoadedConfig }
   | { ok: false; errors: ConfigProblem[]; warnings: ConfigProblem[]; warningsNotShown: number };
@@ -50,6 +66,7 @@ export type LoadResult =
 /** Where signing files are read from, and how many warnings to locate (default: all). */
 export interface LoadOptions extends SigningFiles {
   readonly warningLimit?: number;
+  readonly check?: WholeConfigCheck;
 }
 
 export interface ConfigText {
@@ -63,7 +80,7 @@ const KNOWN_KEYS = collectKeys(multiFileSchema).concat(collectKeys(domainEntrySc
 /** Reads and validates a config directory. Never throws for bad content; only for an unreadable dir. */
 export async function loadConfigDir(
   dir: string,
-  options: { displayBase?: string; warningLimit?: number } = {},
+  options: { displayBase?: string; warningLimit?: number; check?: WholeConfigCheck } = {},
 ): Promise<LoadResult> {
   const { files, refused } = await listConfigFiles(dir);
   const base = options.displayBase ?? process.cwd();
@@ -104,6 +121,7 @@ export async function loadConfigDir(
   return loadConfigTextsInSlices(texts, {
     baseDir: dir,
     ...(options.warningLimit !== undefined && { warningLimit: options.warningLimit }),
+    ...(options.check && { check: options.check }),
   });
 }
 
@@ -243,15 +261,35 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
     ...(files.warningLimit !== undefined && { warningLimit: files.warningLimit }),
   });
   errors.push(...resolved.errors);
-  const warnings = [...resolved.warnings];
-  let signer: ProfileSigner | undefined;
-  if (service?.value.signing) {
-    const signing = loadSigner(service.value.signing, service.source, files);
-    errors.push(...signing.errors);
-    warnings.push(...signing.warnings);
-    signer = signing.signer;
+  const signingSource = service?.value.signing ? service.source : undefined;
+  const signing =
+    service?.value.signing && signingSource
+      ? readSigningFiles(service.value.signing, signingSource, files)
+      : undefined;
+  if (signing) errors.push(...signing.errors);
+  const extraWarnings: ConfigProblem[] = [];
+  if (files.check) {
+    yield;
+    files.check(
+      {
+        domains: resolved.domains,
+        service: resolved.service,
+        signing: signing?.texts,
+        now: files.now ?? new Date(),
+      },
+      {
+        warnAboutDomain: resolved.warnAboutDomain,
+        signingProblem: (field, message, severity) => {
+          const problem = (signingSource as YamlSource).problem(['service', 'signing', field], message, {
+            severity,
+          });
+          (severity === 'error' ? errors : extraWarnings).push(problem);
+        },
+      },
+    );
   }
-  const { warningsNotShown } = resolved;
+  const warnings = [...resolved.warnings, ...extraWarnings];
+  const warningsNotShown = resolved.notShown();
   if (errors.length > 0)
     return { ok: false, errors: sortProblems(errors), warnings: sortProblems(warnings), warningsNotShown };
   return {
@@ -262,8 +300,7 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
       files: texts.map((t) => t.file),
       warnings: sortProblems(warnings),
       warningsNotShown,
-      dns: resolved.dns,
-      ...(signer && { signer }),
+      ...(signing?.texts && { signing: signing.texts }),
       ...(sources && {
         sources: { list: sources.value, file: sources.source.file, baseDir: files.baseDir },
       }),

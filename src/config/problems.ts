@@ -1,3 +1,4 @@
+import type { PathSegment } from '../core/path-segment';
 /** A config error or warning, located in a file so an admin can jump to it. */
 export interface ConfigProblem {
   readonly severity: 'error' | 'warning';
@@ -24,7 +25,7 @@ export function locateProblem(problem: ConfigProblem): string {
   return `${problem.path ? `${where} ${problem.path}` : where} (the server log has the details)`;
 }
 
-export type PathSegment = string | number;
+export type { PathSegment };
 
 export function formatPath(path: readonly PathSegment[]): string {
   let out = '';

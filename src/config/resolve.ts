@@ -25,8 +25,6 @@ import type {
   ServiceInput,
 } from './schema';
 import { domainWarnings } from './warnings';
-import { DnsContext } from '../dns/records';
-import { dnsWarnings } from '../dns/warnings';
 import type { YamlSource } from './yaml-source';
 
 export interface ProfileSource {
@@ -67,7 +65,13 @@ type Resolved = {
   warnings: ConfigProblem[];
   /** Warnings found beyond `warningLimit`, not located. */
   warningsNotShown: number;
-  dns: DnsContext;
+  /**
+   * Reports a warning about a resolved domain, located at its entry, within the same limit: for
+   * checks that span the whole config, which layers above run (DNS records).
+   */
+  warnAboutDomain: (settings: DomainSettings, path: readonly PathSegment[], message: string) => void;
+  /** Warnings beyond the limit so far, {@link warnAboutDomain}'s included. */
+  notShown: () => number;
 };
 
 /** Domains resolved between two pauses of {@link resolveSteps}: a few milliseconds of work. */
@@ -304,14 +308,19 @@ export function* resolveSteps(input: ResolveInput): Generator<void, Resolved> {
     dnsTtl: input.service.dnsTtl ?? DEFAULT_DNS_TTL,
     tlsAllowApex: input.service.tls?.allowApex ?? false,
   };
-  yield;
-  const dns = new DnsContext(domains, service);
-  for (const warning of dnsWarnings(dns)) {
-    const origin = origins.get(warning.domain);
-    if (!origin) continue;
-    warn(origin.source, [...origin.path, ...warning.path], warning.message);
-  }
-  return { domains, service, errors, warnings, warningsNotShown, dns };
+  const warnAboutDomain = (settings: DomainSettings, path: readonly PathSegment[], message: string) => {
+    const origin = origins.get(settings);
+    if (origin) warn(origin.source, [...origin.path, ...path], message);
+  };
+  return {
+    domains,
+    service,
+    errors,
+    warnings,
+    warningsNotShown,
+    warnAboutDomain,
+    notShown: () => warningsNotShown,
+  };
 }
 
 const NO_ALIASES: readonly string[] = Object.freeze([]);

@@ -1,6 +1,5 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import { createProfileSigner, type ProfileSigner } from '../protocols/apple-signing';
 import { keyFileExposure } from './key-permissions';
 import type { ConfigProblem } from './problems';
 import type { ServiceInput } from './schema';
@@ -15,21 +14,33 @@ export interface SigningFiles {
   readonly now?: Date;
 }
 
+/** The PEM texts named in `service.signing`; the catalog makes the signer of them. */
+export interface SigningTexts {
+  readonly certificate: string;
+  readonly key: string;
+  readonly chain?: string;
+  /**
+   * Why the key file is too open for a private key, when it is. Reported once the file is known to
+   * hold the key (a private key anyone on the machine can read lets them sign profiles that devices
+   * show as "Verified", and it is often the service's TLS key too).
+   */
+  readonly keyExposure?: string;
+}
+
+export type SigningField = 'certificate' | 'key' | 'chain';
+
 /**
  * Reads the profile-signing certificate and key named in `service.signing` once per load, so a
- * missing file, a key that does not match, or an encrypted key is a located config error instead of
- * a failure on the first download.
+ * missing file is a located config error instead of a failure on the first download.
  */
-export function loadSigner(
+export function readSigningFiles(
   signing: NonNullable<ServiceInput['signing']>,
   source: YamlSource,
   files: SigningFiles,
-): { signer?: ProfileSigner; errors: ConfigProblem[]; warnings: ConfigProblem[] } {
+): { texts?: SigningTexts; errors: ConfigProblem[] } {
   const read = files.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
-  const problem = (field: string, message: string, severity: 'error' | 'warning' = 'error') =>
-    source.problem(['service', 'signing', field], message, { severity });
   const errors: ConfigProblem[] = [];
-  const texts: Partial<Record<'certificate' | 'key' | 'chain', string>> = {};
+  const texts: Partial<Record<SigningField, string>> = {};
   for (const field of ['certificate', 'key', 'chain'] as const) {
     const path = signing[field];
     if (path === undefined) continue;
@@ -37,28 +48,22 @@ export function loadSigner(
       texts[field] = read(resolve(files.baseDir, path));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      errors.push(problem(field, `cannot read ${path}${code ? ` (${code})` : ''}`));
+      errors.push(
+        source.problem(['service', 'signing', field], `cannot read ${path}${code ? ` (${code})` : ''}`),
+      );
     }
   }
-  if (errors.length > 0) return { errors, warnings: [] };
-  const result = createProfileSigner(
-    {
+  if (errors.length > 0) return { errors };
+  const stat = files.statFile ?? (process.platform === 'win32' ? undefined : statSync);
+  const keyExposure =
+    stat && keyFileExposure(signing.key, stat(resolve(files.baseDir, signing.key)), process.getuid?.());
+  return {
+    texts: {
       certificate: texts.certificate as string,
       key: texts.key as string,
       ...(texts.chain !== undefined && { chain: texts.chain }),
+      ...(keyExposure !== undefined && { keyExposure }),
     },
-    files.now ?? new Date(),
-  );
-  if (!result.ok) return { errors: [problem(result.field, result.reason)], warnings: [] };
-  // Checked once the file is known to hold the key: a private key anyone on the machine can read
-  // lets them sign profiles that devices show as "Verified" (often the service's TLS key, too).
-  const stat = files.statFile ?? (process.platform === 'win32' ? undefined : statSync);
-  const exposure =
-    stat && keyFileExposure(signing.key, stat(resolve(files.baseDir, signing.key)), process.getuid?.());
-  if (exposure) return { errors: [problem('key', exposure)], warnings: [] };
-  return {
-    signer: result.signer,
-    errors: [],
-    warnings: result.warnings.map((message) => problem('certificate', message, 'warning')),
+    errors,
   };
 }

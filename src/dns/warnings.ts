@@ -1,5 +1,5 @@
 import type { DomainSettings } from '../core/settings';
-import type { PathSegment } from '../config/problems';
+import type { PathSegment } from '../core/path-segment';
 import { enclosingZone, type DnsContext } from './records';
 
 export interface DnsWarning {

@@ -1,27 +1,21 @@
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { answerAutodiscoverPost, AUTODISCOVER_PATH, type AnswerMeta } from '../service/answers';
-import { statusOfSnapshot, type ConfigStatus } from '../service/config-holder';
-import type { Snapshot } from '../service/snapshot';
-import type { AppContext } from './context';
-import { inputRules } from './input-rules';
+import { statusOfSnapshot, type ConfigStatus } from '../catalog/config-holder';
+import type { Snapshot } from '../catalog/snapshot';
+import { MESSAGES } from '../endpoints/answer';
+import type { Endpoint } from '../endpoints/endpoint';
+import { SERVICE_ENDPOINTS } from '../endpoints/index';
+import { opsEndpoints } from '../endpoints/ops';
+import type { TrustSetting } from './client';
+import { createFrontDoor, type FrontDoor } from './front-door';
 import { ServiceMetrics } from './metrics';
 import { createObserver, type RequestObserver } from './observe';
-import { rateLimitPerClient } from './rate-limit';
-import { plain, send } from './respond';
-import { registerAppleRoutes } from './routes/apple';
-import { registerAutodiscoverJsonRoutes } from './routes/autodiscover-json';
-import { registerOpsRoutes } from './routes/ops';
-import { POX_BODY_LIMIT, registerProtocolRoutes } from './routes/protocols';
-import { registerSettingsPageRoutes } from './routes/settings-page';
-import { registerTlsAskRoute } from './routes/tls-ask';
-import { securityMiddleware } from './security-headers';
 
 export interface AppDeps {
   readonly snapshot: () => Snapshot;
   readonly logger?: Logger;
-  /** Express `trust proxy` setting: which hops may set X-Forwarded-For/-Proto/-Host. Default: none. */
-  readonly trustProxy?: boolean | string | number | string[];
+  /** Which hops may set X-Forwarded-For/-Proto (as Express's `trust proxy`). Default: none. */
+  readonly trustProxy?: TrustSetting;
   readonly now?: () => Date;
   /** Config status for readiness and metrics; default: the snapshot as if never reloaded. */
   readonly status?: () => ConfigStatus;
@@ -29,7 +23,7 @@ export interface AppDeps {
   readonly metrics?: ServiceMetrics;
   /** Serve /metrics on this app (default true); false when it has its own listen address. */
   readonly serveMetrics?: boolean;
-  /** Requests per minute per client IP on the protocol endpoints; undefined: no limit. */
+  /** Requests per minute per client address on the rate-limited endpoints; undefined: no limit. */
   readonly rateLimitPerMinute?: number;
   readonly draining?: () => boolean;
   /** Default: log and count with `logger` and `metrics`. */
@@ -38,101 +32,73 @@ export interface AppDeps {
   readonly userHashKey?: string;
 }
 
-/** Each route module registers its own paths; add new protocols and pages here. */
-const ROUTE_MODULES: readonly ((app: express.Express, ctx: AppContext) => void)[] = [
-  registerOpsRoutes,
-  registerProtocolRoutes,
-  registerSettingsPageRoutes,
-  registerAutodiscoverJsonRoutes,
-  registerAppleRoutes,
-  registerTlsAskRoute,
-];
-
-function contextOf(deps: AppDeps): AppContext {
-  const status = deps.status ?? (() => statusOfSnapshot(deps.snapshot()));
-  return {
-    snapshot: deps.snapshot,
-    logger: deps.logger,
-    now: deps.now ?? (() => new Date()),
-    status,
-    metrics: deps.metrics ?? new ServiceMetrics(status),
-    serveMetrics: deps.serveMetrics ?? true,
-    draining: deps.draining ?? (() => false),
-  };
-}
-
-/** Reports every request once it is over, whichever way it ended (answered, refused, aborted). */
-function observing(observe: RequestObserver): RequestHandler {
-  return (req, res, next) => {
-    const startedAt = process.hrtime.bigint();
-    res.once('close', () => observe(req, res, res.locals.answerMeta as AnswerMeta | undefined, startedAt));
-    next();
-  };
-}
-
-function baseApp(ctx: AppContext, deps: AppDeps): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  // Express 4's "extended" parser turns ?a[b]=c into objects; only plain strings are accepted.
-  app.set('query parser', 'simple');
-  const observe =
-    deps.observe ??
-    createObserver({ logger: ctx.logger, metrics: ctx.metrics, userHashKey: deps.userHashKey });
-  app.use(observing(observe));
-  app.use(securityMiddleware());
-  return app;
+export interface Service {
+  /** The Express app: every request it gets goes through the front door. */
+  readonly app: express.Express;
+  /** The pre-router for `node:http`, sharing the app's front door (and so its rate-limit buckets). */
+  readonly preRoute: FrontDoor['preRoute'];
 }
 
 /** Express's default handler prints stack traces in development; this one never sends details. */
-function errorHandler(ctx: AppContext): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
-    const status = (error as { status?: unknown } | null)?.status;
-    if (res.headersSent) {
-      res.destroy();
-    } else if (status === 413) {
-      plain(res, 413, `Request body too large: the limit is ${POX_BODY_LIMIT / 1024} KiB.\n`);
-    } else if (
-      typeof status === 'number' &&
-      status >= 400 &&
-      status < 500 &&
-      req.path.toLowerCase() === AUTODISCOVER_PATH
-    ) {
-      // An unreadable POX body (bad encoding, aborted upload) is an invalid request to Autodiscover.
-      send(res, answerAutodiscoverPost(ctx.snapshot(), { body: Buffer.alloc(0), now: ctx.now() }));
-    } else if (typeof status === 'number' && status >= 400 && status < 500) {
-      plain(res, status, 'Bad request.\n');
-    } else {
-      ctx.logger?.error({ err: error }, 'unhandled error while answering a request');
-      plain(res, 500, 'Internal server error.\n');
-    }
+function errorHandler(logger: Logger | undefined): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    logger?.error({ err: error }, 'unhandled error while answering a request');
+    if (res.headersSent) res.destroy();
+    else
+      res
+        .status(500)
+        .set({ 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+        .end(MESSAGES.internalError);
   };
 }
 
-/**
- * The Express app: request parsing, limits, headers and error mapping. Protocol logic lives in
- * `service/answers`; route modules only adapt HTTP to it. No side effects until the caller listens.
- */
+function build(deps: AppDeps, endpoints: (ops: Endpoint[]) => readonly Endpoint[]): Service {
+  const status = deps.status ?? (() => statusOfSnapshot(deps.snapshot()));
+  const metrics = deps.metrics ?? new ServiceMetrics(status);
+  const observe =
+    deps.observe ?? createObserver({ logger: deps.logger, metrics, userHashKey: deps.userHashKey });
+  const ops = opsEndpoints({
+    status,
+    draining: deps.draining ?? (() => false),
+    ...((deps.serveMetrics ?? true) && {
+      metrics: async () => ({
+        contentType: metrics.registry.contentType,
+        text: await metrics.registry.metrics(),
+      }),
+    }),
+  });
+  const logger = deps.logger;
+  const door = createFrontDoor({
+    endpoints: endpoints(ops),
+    snapshot: deps.snapshot,
+    observe,
+    ...(deps.now && { now: deps.now }),
+    ...(deps.trustProxy !== undefined && { trustProxy: deps.trustProxy }),
+    ...(deps.rateLimitPerMinute !== undefined && { rateLimitPerMinute: deps.rateLimitPerMinute }),
+    ...(logger && {
+      onError: (error: unknown) => logger.error({ err: error }, 'unhandled error while answering a request'),
+    }),
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // The route table is built from the endpoint list; Express hosts it and catches what escapes.
+  app.use((req, res) => door.handle(req, res));
+  app.use(errorHandler(deps.logger));
+  return { app, preRoute: door.preRoute };
+}
+
+/** The server's app and pre-router: every endpoint, the ops probes, and 404 for the rest. */
+export function createService(deps: AppDeps): Service {
+  return build(deps, (ops) => [...ops, ...SERVICE_ENDPOINTS]);
+}
+
+/** The Express app of {@link createService}, for callers that need no pre-router. */
 export function createApp(deps: AppDeps): express.Express {
-  const ctx = contextOf(deps);
-  const app = baseApp(ctx, deps);
-  app.set('trust proxy', deps.trustProxy ?? false);
-  if (deps.rateLimitPerMinute !== undefined) app.use(rateLimitPerClient(deps.rateLimitPerMinute));
-  app.use(inputRules(ctx));
-
-  for (const register of ROUTE_MODULES) register(app, ctx);
-
-  app.use((_req, res) => plain(res, 404, 'Not found.\n'));
-  app.use(errorHandler(ctx));
-  return app;
+  return createService(deps).app;
 }
 
 /** Only /metrics, /healthz and /readyz, for a separate (internal) listen address. */
 export function createOpsApp(deps: AppDeps): express.Express {
-  const ctx = { ...contextOf(deps), serveMetrics: true };
-  const app = baseApp(ctx, deps);
-  registerOpsRoutes(app, ctx);
-  app.use((_req, res) => plain(res, 404, 'Not found.\n'));
-  app.use(errorHandler(ctx));
-  return app;
+  return build({ ...deps, serveMetrics: true }, (ops) => ops).app;
 }

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ConfigStatus } from '../service/config-holder';
+import type { ConfigStatus } from '../catalog/config-holder';
 import { registerSourceMetrics } from '../sources/metrics';
 
 /** Labels stay low-cardinality: protocol and outcome come from fixed sets, never from requests. */

@@ -3,7 +3,15 @@ import type { RecordData } from '../dns/record';
 import type { ZoneRecords } from '../dns/records';
 import { absolute, rdataText } from '../dns/zonefile';
 import { appleServers } from '../protocols/reach';
-import { AUTOCONFIG_PATHS, AUTODISCOVER_PATH } from '../service/answers';
+
+/** The URL paths of the endpoints the page links or names, given by the layer that owns them. */
+export interface PagePaths {
+  /** Subdomain form first, then the well-known form (protocols.md §1.1). */
+  readonly autoconfig: readonly [string, string];
+  readonly autodiscover: string;
+  readonly mobileconfig: string;
+  readonly mobileconfigQr: string;
+}
 
 export interface DnsFact {
   readonly name: string;
@@ -27,6 +35,8 @@ export interface DomainPageFacts {
   /** Undefined when `service.publicHost` is not set, so no CNAME target is known. */
   readonly cnameTarget: string | undefined;
   readonly dnsFacts: readonly DnsFact[];
+  /** Paths of the Apple profile and its QR code, to link with the visitor's address. */
+  readonly profilePaths: { readonly mobileconfig: string; readonly qr: string };
 }
 
 /**
@@ -38,6 +48,7 @@ export function prepareDomainPage(
   settings: DomainSettings,
   service: ServiceSettings,
   zones: readonly ZoneRecords[],
+  paths: PagePaths,
 ): DomainPageFacts {
   const { domain } = settings;
   const incoming = [
@@ -52,14 +63,15 @@ export function prepareDomainPage(
       type: record.data.type,
       value: rdataText(record.data),
     }));
-  const [subdomainPath, wellKnownPath] = AUTOCONFIG_PATHS;
+  const [subdomainPath, wellKnownPath] = paths.autoconfig;
   return {
     incoming,
     outgoing: settings.outgoing,
     hasImap: appleServers(settings)?.incoming.server.type === 'imap',
     autoconfigUrls: [`https://autoconfig.${domain}${subdomainPath}`, `https://${domain}${wellKnownPath}`],
-    autodiscoverUrl: `https://autodiscover.${domain}${AUTODISCOVER_PATH}`,
+    autodiscoverUrl: `https://autodiscover.${domain}${paths.autodiscover}`,
     cnameTarget: service.publicHost,
     dnsFacts,
+    profilePaths: { mobileconfig: paths.mobileconfig, qr: paths.mobileconfigQr },
   };
 }

@@ -3,7 +3,6 @@ import type { DomainSettings, ServerSettings } from '../core/settings';
 import { describeUsername, expandUsername } from '../core/username';
 import type { DnsFact, DomainPageFacts } from './domain-facts';
 import { localised, type Language } from './i18n';
-import { MOBILECONFIG_PATH, MOBILECONFIG_QR_PATH } from '../service/apple-answers';
 
 export type LoginPolicy = ReturnType<typeof describeUsername>;
 
@@ -125,8 +124,8 @@ export function settingsPageView(
     },
     appleProfile: facts.hasImap
       ? {
-          href: withAddress(MOBILECONFIG_PATH, address.address),
-          qrSrc: withAddress(MOBILECONFIG_QR_PATH, address.address),
+          href: withAddress(facts.profilePaths.mobileconfig, address.address),
+          qrSrc: withAddress(facts.profilePaths.qr, address.address),
         }
       : undefined,
     admin: {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { formatProblem } from '../config/problems';
-import type { ConfigHolder, ReloadOutcome } from '../service/config-holder';
+import type { ConfigHolder, ReloadOutcome } from '../catalog/config-holder';
 
 /** Reloads the config and says in the log what happened; metrics and /readyz read the holder. */
 export async function reloadAndReport(

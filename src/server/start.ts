@@ -1,11 +1,10 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createApp, createOpsApp } from '../http/app';
-import { createFastPath } from '../http/fast-path';
+import type { ConfigHolder } from '../catalog/config-holder';
+import { createOpsApp, createService } from '../http/app';
 import { ServiceMetrics } from '../http/metrics';
 import { createObserver } from '../http/observe';
-import type { ConfigHolder } from '../service/config-holder';
 import { boundRequestsInFlight, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-limits';
 
 export interface RunningServer {
@@ -39,11 +38,10 @@ export interface StartOptions extends ListenAddress {
   readonly timeouts?: Timeouts;
   readonly userHashKey?: string;
   /**
-   * Answer the hot requests (autoconfig GET, Autodiscover POST) before Express, from the same
-   * answers, headers, logs and metrics. Default on; off when rate limiting is on, because the
-   * limit is Express middleware.
+   * Answer the hot endpoints' requests before Express (the pre-router): the same route table,
+   * admission, rate limiter and writer, without Express's per-request setup. Default on.
    */
-  readonly fastPath?: boolean;
+  readonly preRouter?: boolean;
   /** Defaults: DEFAULT_CONNECTION_LIMITS. */
   readonly connectionLimits?: Partial<ConnectionLimits>;
 }
@@ -111,7 +109,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const status = () => holder.status();
   const metrics = new ServiceMetrics(status, { processMetrics: true });
   let draining = false;
-  // One observer for both paths, so a request is logged and counted the same whichever answers it.
   const observe = createObserver({ logger, metrics, userHashKey: options.userHashKey });
   const common = {
     snapshot: () => holder.snapshot(),
@@ -121,25 +118,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     observe,
     draining: () => draining,
   };
-  const app = createApp({
+  const { app, preRoute } = createService({
     ...common,
     serveMetrics: options.metricsListen === undefined,
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
     ...(options.rateLimitPerMinute !== undefined && { rateLimitPerMinute: options.rateLimitPerMinute }),
   });
-  const fast =
-    options.fastPath === false || options.rateLimitPerMinute !== undefined
-      ? undefined
-      : createFastPath({
-          snapshot: common.snapshot,
-          observe,
-          onError: (error) => logger.error({ err: error }, 'unhandled error while answering a request'),
-        });
-  const handler: RequestListener = fast
-    ? (req, res) => {
-        if (!fast(req, res)) void app(req, res);
-      }
-    : app;
+  const handler: RequestListener =
+    options.preRouter === false
+      ? app
+      : (req, res) => {
+          if (!preRoute(req, res)) void app(req, res);
+        };
   const main = await listen(handler, options, timeouts, limits);
   let ops: Awaited<ReturnType<typeof listen>> | undefined;
   if (options.metricsListen) {

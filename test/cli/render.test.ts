@@ -1,5 +1,5 @@
 import { run } from '../../src/cli/run';
-import { RENDER_FORMATS } from '../../src/cli/commands/render';
+import { RENDER_FORMATS } from '../../src/endpoints/index';
 import type { CliIo } from '../../src/cli/io';
 import { EXAMPLE_CONFIG_DIR, REPO_ROOT } from '../helpers/example';
 import { expectGolden } from '../helpers/golden';
@@ -52,7 +52,7 @@ describe('mail-autoconf render', () => {
   it('no format ever carries a password', async () => {
     const passwordFields =
       /<password>|<key>(Incoming|Outgoing|CalDAV|CardDAV)?Password<\/key>|"Password"|<Password>/i;
-    for (const format of Object.keys(RENDER_FORMATS)) {
+    for (const format of RENDER_FORMATS.map((choice) => choice.format)) {
       for (const address of ['alice@example.com', 'bob@example.net', 'carol@example.org']) {
         const { stdout } = await cli(['render', address, '--format', format]);
         expect(stdout.length).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { ConfigHolder } from '../../src/service/config-holder';
+import { ConfigHolder } from '../../src/catalog/config-holder';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { loadExample, REPO_ROOT } from '../helpers/example';
 import { INTERNAL_ANSWER, INTERNAL_PATH_SPELLINGS } from '../helpers/internal-paths';

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { loadConfigDir } from '../../src/config/load';
+import { loadCatalogDir } from '../../src/catalog/load';
 import { REPO_ROOT } from '../helpers/example';
 import { tempDir } from '../helpers/tools';
 
@@ -34,7 +34,7 @@ it('loads a config mounted the way the kubelet mounts the base ConfigMap', async
   const dir = tempDir('configmap');
   try {
     mountLikeKubelet(dir.path, files);
-    const result = await loadConfigDir(dir.path);
+    const result = await loadCatalogDir(dir.path);
     expect(result.ok ? [] : result.errors).toEqual([]);
     expect(result.ok && result.config.domains.map((d) => d.domain)).toEqual(['example.com']);
     expect(result.ok && result.config.service.publicHost).toBe('autoconfig.hosting.example');

@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import * as models from 'kubernetes-models';
-import { loadConfigTexts } from '../../src/config/load';
+import { loadCatalogTexts } from '../../src/catalog/load';
 import { REPO_ROOT } from '../helpers/example';
 import { describeWithTools, runTool } from '../helpers/tools';
 
@@ -123,7 +123,7 @@ describeWithTools(
           file,
           text,
         }));
-        const loaded = loadConfigTexts(files);
+        const loaded = loadCatalogTexts(files);
         expect(loaded.ok ? [] : loaded.errors).toEqual([]);
         expect(loaded.ok && loaded.config.domains.length).toBeGreaterThan(0);
       });
@@ -161,7 +161,7 @@ describeWithTools(
         valueFrom: { secretKeyRef: { name: 'mail-autoconf-db', key: 'url' } },
       });
       const configMap = find(manifests, 'ConfigMap');
-      const loaded = loadConfigTexts(
+      const loaded = loadCatalogTexts(
         Object.entries(configMap.data as Record<string, string>).map(([file, text]) => ({ file, text })),
       );
       if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import pino from 'pino';
-import { ConfigHolder } from '../../src/service/config-holder';
+import { ConfigHolder } from '../../src/catalog/config-holder';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { loadExample, REPO_ROOT } from '../helpers/example';
 import { INTERNAL_ANSWER, INTERNAL_PATH_SPELLINGS } from '../helpers/internal-paths';

@@ -3,7 +3,7 @@ import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import pino from 'pino';
-import { ConfigHolder } from '../../src/service/config-holder';
+import { ConfigHolder } from '../../src/catalog/config-holder';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { runCli } from '../helpers/cli';
 import { loadExample, EXAMPLE_CONFIG_DIR } from '../helpers/example';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { toPacketAnswer } from '../../src/dns/record';
 import { domainZones } from '../../src/dns/records';
 import { createApp } from '../../src/http/app';
-import { Snapshot } from '../../src/service/snapshot';
+import { Snapshot } from '../../src/catalog/snapshot';
 import { runCli } from '../helpers/cli';
 import { startDnsServer, type TestDnsServer, type TestRecord } from '../helpers/dns-server';
 import { loadInline } from '../helpers/example';

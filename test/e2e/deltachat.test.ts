@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import pino from 'pino';
 import { loadConfigDir } from '../../src/config/load';
-import { ConfigHolder } from '../../src/service/config-holder';
+import { ConfigHolder } from '../../src/catalog/config-holder';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { startDeltaChat } from '../helpers/deltachat';
 import { startDovecot, type TestDovecot } from '../helpers/dovecot';

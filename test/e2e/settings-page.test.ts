@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server/start';
-import { ConfigHolder } from '../../src/service/config-holder';
+import { ConfigHolder } from '../../src/catalog/config-holder';
 import { EXAMPLE_CONFIG_DIR, loadExample, REPO_ROOT } from '../helpers/example';
 
 /**

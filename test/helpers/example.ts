@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { loadConfigDir, loadConfigTexts, type LoadedConfig } from '../../src/config/load';
-import { Snapshot } from '../../src/service/snapshot';
+import { loadCatalogDir, loadCatalogTexts, type CatalogConfig } from '../../src/catalog/load';
+import { Snapshot } from '../../src/catalog/snapshot';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const EXAMPLE_CONFIG_DIR = join(REPO_ROOT, 'config');
 
-export async function loadExample(): Promise<LoadedConfig> {
-  const result = await loadConfigDir(EXAMPLE_CONFIG_DIR, { displayBase: REPO_ROOT });
+export async function loadExample(): Promise<CatalogConfig> {
+  const result = await loadCatalogDir(EXAMPLE_CONFIG_DIR, { displayBase: REPO_ROOT });
   if (!result.ok) throw new Error(`example config does not load: ${JSON.stringify(result.errors)}`);
   return result.config;
 }
@@ -16,8 +16,8 @@ export async function exampleSnapshot(): Promise<Snapshot> {
 }
 
 /** Loads YAML given inline as { 'file.yaml': text }; throws with every problem if it fails. */
-export function loadInline(files: Record<string, string>): LoadedConfig {
-  const result = loadConfigTexts(Object.entries(files).map(([file, text]) => ({ file, text })));
+export function loadInline(files: Record<string, string>): CatalogConfig {
+  const result = loadCatalogTexts(Object.entries(files).map(([file, text]) => ({ file, text })));
   if (!result.ok)
     throw new Error(
       result.errors.map((e) => `${e.file}:${e.line}:${e.col} ${e.path}: ${e.message}`).join('\n'),

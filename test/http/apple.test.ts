@@ -2,9 +2,9 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import plist from 'plist';
 import request from 'supertest';
-import { loadConfigDir } from '../../src/config/load';
+import { loadCatalogDir } from '../../src/catalog/load';
 import { createApp } from '../../src/http/app';
-import { Snapshot } from '../../src/service/snapshot';
+import { Snapshot } from '../../src/catalog/snapshot';
 import { appleSchemas, keyProblems } from '../helpers/apple-schema';
 import { makeTestPki, type TestPki } from '../helpers/certificates';
 import { EXAMPLE_CONFIG_DIR, exampleSnapshot, FIXED_NOW, loadInline } from '../helpers/example';
@@ -206,7 +206,7 @@ describe('signed profiles', () => {
     key: ../signer.key
 ${chain === 'chain' ? '    chain: ../intermediate.pem\n' : ''}`,
     );
-    const result = await loadConfigDir(dir);
+    const result = await loadCatalogDir(dir);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     return new Snapshot(result.config);
   }

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
-import { Snapshot } from '../../src/service/snapshot';
+import { Snapshot } from '../../src/catalog/snapshot';
 import { exampleSnapshot, loadInline } from '../helpers/example';
 import { expectGolden } from '../helpers/golden';
 

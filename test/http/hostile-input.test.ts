@@ -6,10 +6,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import request from 'supertest';
+import { SERVICE_ENDPOINTS } from '../../src/endpoints/index';
+import { OPS_PATHS } from '../../src/endpoints/ops';
 import { createApp } from '../../src/http/app';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server/start';
-import { ConfigHolder } from '../../src/service/config-holder';
-import type { Snapshot } from '../../src/service/snapshot';
+import { ConfigHolder } from '../../src/catalog/config-holder';
+import type { Snapshot } from '../../src/catalog/snapshot';
 import { exampleSnapshot, FIXED_NOW, loadExample, poxBody, REPO_ROOT } from '../helpers/example';
 import { expensivePoxBodies } from '../helpers/hostile-pox';
 import { rawExchange } from '../helpers/raw-socket';
@@ -189,14 +191,16 @@ type MethodCall = (path: string) => request.Test;
 const call = (method: string, path: string) =>
   (request(app) as unknown as Record<string, MethodCall>)[method.toLowerCase()]!(path);
 
-const ENDPOINTS = [
-  ['/mail/config-v1.1.xml', 'GET, HEAD'],
-  ['/.well-known/autoconfig/mail/config-v1.1.xml', 'GET, HEAD'],
+/** Every path of every endpoint in the endpoint list (a prefix with an address), and the probes. */
+const ENDPOINTS: (readonly [string, string])[] = [
+  ...SERVICE_ENDPOINTS.flatMap((endpoint) => {
+    const allow = endpoint.methods.includes('POST') ? 'GET, HEAD, POST' : 'GET, HEAD';
+    const paths = [...endpoint.paths, ...(endpoint.prefix ? [`${endpoint.prefix}alice@example.com`] : [])];
+    return paths.map((path) => [path, allow] as const);
+  }),
   ['/Autodiscover/Autodiscover.xml', 'GET, HEAD, POST'],
-  ['/healthz', 'GET, HEAD'],
-  ['/readyz', 'GET, HEAD'],
-  ['/metrics', 'GET, HEAD'],
-] as const;
+  ...Object.values(OPS_PATHS).map((path) => [path, 'GET, HEAD'] as const),
+];
 
 describe('methods', () => {
   it.each(['PUT', 'DELETE', 'PATCH', 'PROPFIND', 'TRACE'])(

@@ -6,8 +6,8 @@ import { createApp } from '../../src/http/app';
 import { ServiceMetrics } from '../../src/http/metrics';
 import { loggablePath } from '../../src/http/loggable-path';
 import { createObserver, userHash } from '../../src/http/observe';
-import { statusOfSnapshot } from '../../src/service/config-holder';
-import type { Snapshot } from '../../src/service/snapshot';
+import { statusOfSnapshot } from '../../src/catalog/config-holder';
+import type { Snapshot } from '../../src/catalog/snapshot';
 import { LogCapture } from '../helpers/config-dir';
 import { exampleSnapshot, FIXED_NOW, poxBody } from '../helpers/example';
 
@@ -163,9 +163,7 @@ describe('the observer outside Express', () => {
       res.once('close', () =>
         observe(req, res, { protocol: 'autoconfig', outcome: 'ok', domain: 'example.com' }, startedAt),
       );
-      res
-        .writeHead(200, { 'Content-Type': 'application/xml' })
-        .end(snapshot.lookup('example.com')?.autoconfig);
+      res.writeHead(200, { 'Content-Type': 'application/xml' }).end(Buffer.from('<clientConfig/>'));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

@@ -1,11 +1,11 @@
 import pino from 'pino';
 import request from 'supertest';
-import { loadConfigDir } from '../../src/config/load';
+import { loadCatalogDir } from '../../src/catalog/load';
 import { createApp } from '../../src/http/app';
 import { ServiceMetrics } from '../../src/http/metrics';
 import { reloadAndReport } from '../../src/server/reload';
-import { ConfigHolder } from '../../src/service/config-holder';
-import { Snapshot } from '../../src/service/snapshot';
+import { ConfigHolder } from '../../src/catalog/config-holder';
+import { Snapshot } from '../../src/catalog/snapshot';
 import { LogCapture, TempConfigDir } from '../helpers/config-dir';
 import { poxBody } from '../helpers/example';
 
@@ -16,7 +16,7 @@ let metrics: ServiceMetrics;
 
 beforeEach(async () => {
   config = new TempConfigDir();
-  const loaded = await loadConfigDir(config.dir);
+  const loaded = await loadCatalogDir(config.dir);
   if (!loaded.ok) throw new Error('example config does not load');
   holder = ConfigHolder.fromConfig(config.dir, loaded.config);
   const status = () => holder.status();
@@ -159,14 +159,14 @@ describe('reload while requests are in flight', () => {
   it('a request answers entirely from the snapshot it took, even if a swap lands mid-answer', async () => {
     const before = holder.snapshot();
     config.fixWithNewDomain();
-    const loaded = await loadConfigDir(config.dir);
+    const loaded = await loadCatalogDir(config.dir);
     if (!loaded.ok) throw new Error('fixed config does not load');
     const next = new Snapshot(loaded.config, 2);
     let calls = 0;
     // The worst moment: the config in force changes while the request is looking up its domain.
     const racing = new Proxy(before, {
       get(target, property) {
-        if (property === 'lookup') current = next;
+        if (property === 'settings') current = next;
         const value = Reflect.get(target, property, target) as unknown;
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
@@ -184,7 +184,7 @@ describe('reload while requests are in flight', () => {
     expect(calls).toBe(1); // one snapshot per request: nothing mixes two configs
     await request(racingApp).get('/mail/config-v1.1.xml?emailaddress=a%40fresh.example').expect(200);
     // Snapshots are immutable: whoever still holds the old one keeps getting the old answers.
-    expect(before.lookup('fresh.example')).toBeUndefined();
+    expect(before.settings('fresh.example')).toBeUndefined();
   });
 });
 

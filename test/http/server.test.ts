@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import pino from 'pino';
 import request from 'supertest';
-import { ConfigHolder } from '../../src/service/config-holder';
+import { ConfigHolder } from '../../src/catalog/config-holder';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server/start';
 import { loadExample, poxBody } from '../helpers/example';
 

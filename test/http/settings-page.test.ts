@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
 import { pageAssets } from '../../src/pages/assets';
-import type { Snapshot } from '../../src/service/snapshot';
+import type { Snapshot } from '../../src/catalog/snapshot';
 import { exampleSnapshot, FIXED_NOW } from '../helpers/example';
 
 let snapshot: Snapshot;

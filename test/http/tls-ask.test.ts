@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
-import { Snapshot } from '../../src/service/snapshot';
-import { TLS_ASK_PATH } from '../../src/service/tls-ask';
+import { Snapshot } from '../../src/catalog/snapshot';
+import { TLS_ASK_PATH } from '../../src/endpoints/tls-ask';
 import { exampleSnapshot } from '../helpers/example';
 
 let app: ReturnType<typeof createApp>;

@@ -13,7 +13,7 @@ import {
   trustedCas,
 } from '../probe-options';
 import { checkDomain } from '../../check/run-check';
-import { Snapshot } from '../../service/snapshot';
+import { Snapshot } from '../../catalog/snapshot';
 import { resolveConfigDir } from '../config-dir';
 import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';

@@ -4,7 +4,7 @@ import type { DomainSettings } from '../../core/settings';
 import { absolute } from '../../dns/zonefile';
 import { domainZones, type ZoneRecords } from '../../dns/records';
 import { writeZones } from '../../dns/zonefile';
-import { Snapshot } from '../../service/snapshot';
+import { Snapshot } from '../../catalog/snapshot';
 import { resolveConfigDir } from '../config-dir';
 import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';

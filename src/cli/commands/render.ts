@@ -1,29 +1,11 @@
 import { Option, type Command } from 'commander';
+import { Snapshot } from '../../catalog/snapshot';
 import { parseEmailAddress } from '../../core/address';
-import { answerAutoconfig, answerAutodiscoverPost, type Answer } from '../../service/answers';
-import { answerMobileconfig } from '../../service/apple-answers';
-import { answerAutodiscoverJson } from '../../service/autodiscover-json-answers';
-import { Snapshot } from '../../service/snapshot';
-import { poxRequest } from '../../protocols/pox-client-request';
+import { RENDER_FORMATS } from '../../endpoints/index';
 import { resolveConfigDir } from '../config-dir';
 import { EXIT } from '../exit-codes';
 import { CliExit, type CliIo } from '../io';
 import { loadWithSourcesOrExit } from '../load-with-sources';
-
-/** The request a client would send for `address`, answered by the same code the server runs. */
-export const RENDER_FORMATS: Record<string, (snapshot: Snapshot, address: string) => Answer> = {
-  autoconfig: (snapshot, address) => answerAutoconfig(snapshot, { emailaddress: address, host: undefined }),
-  autodiscover: (snapshot, address) =>
-    answerAutodiscoverPost(snapshot, { body: poxRequest(address, 'outlook'), now: new Date() }),
-  mobilesync: (snapshot, address) =>
-    answerAutodiscoverPost(snapshot, { body: poxRequest(address, 'mobilesync'), now: new Date() }),
-  'autodiscover-json': (snapshot, address) =>
-    answerAutodiscoverJson(snapshot, { address, protocol: 'AutodiscoverV1' }),
-  'autodiscover-json-activesync': (snapshot, address) =>
-    answerAutodiscoverJson(snapshot, { address, protocol: 'ActiveSync' }),
-  mobileconfig: (snapshot, address) =>
-    answerMobileconfig(snapshot, { emailaddress: address, now: new Date() }),
-};
 
 /** Bodies that are text: printed with a final newline unless --raw asks for the exact bytes. */
 const TEXT_TYPE = /^(text\/|application\/(json|xml)\b)/;
@@ -38,7 +20,7 @@ export function registerRender(program: Command, io: CliIo): void {
     .argument('<email>', 'the address a user would type')
     .addOption(
       new Option('--format <format>', 'answer to render')
-        .choices(Object.keys(RENDER_FORMATS))
+        .choices(RENDER_FORMATS.map((choice) => choice.format))
         .default('autoconfig'),
     )
     .option('--raw', 'the exact bytes of the body, without the final newline added to text answers')
@@ -52,8 +34,10 @@ export function registerRender(program: Command, io: CliIo): void {
       if (!snapshot.settings(parsed.value.domain)) {
         throw new CliExit(EXIT.usage, `${parsed.value.domain} is not in the config at ${dir}`);
       }
-      const render = RENDER_FORMATS[options.format] as (typeof RENDER_FORMATS)[string];
-      const answer = render(snapshot, email);
+      // Commander has checked the choice.
+      const choice = RENDER_FORMATS.find((candidate) => candidate.format === options.format);
+      if (!choice) throw new CliExit(EXIT.usage, `unknown format ${options.format}`);
+      const answer = await choice.render(snapshot, email, new Date());
       io.stdout.write(answer.body);
       const text = TEXT_TYPE.test(answer.headers['Content-Type'] ?? '');
       if (text && !options.raw && answer.body.at(-1) !== 0x0a) io.stdout.write('\n');

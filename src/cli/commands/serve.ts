@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { ConfigHolder } from '../../service/config-holder';
+import { ConfigHolder } from '../../catalog/config-holder';
 import { parseListenAddress } from '../../server/listen-address';
 import { reloadAndReport } from '../../server/reload';
 import { DEFAULT_CONNECTION_LIMITS } from '../../server/connection-limits';
 import { startServer, type ListenAddress, type RunningServer } from '../../server/start';
 import { parseTrustProxy } from '../../server/trust-proxy';
 import { watchConfigDir, type ConfigWatcher } from '../../server/watch-config';
-import { startSources } from '../../sources/serve-sources';
+import { startSources } from '../../server/serve-sources';
 import { clientRecordGaps } from '../client-records';
 import { resolveConfigDir } from '../config-dir';
 import { EXIT } from '../exit-codes';

@@ -1,4 +1,4 @@
-import { loadConfigTexts } from '../../../src/config/load';
+import { loadCatalogTexts } from '../../../src/catalog/load';
 import { formatProblem } from '../../../src/config/problems';
 import { makeTestPki, type TestPki } from '../../helpers/certificates';
 import { runTool } from '../../helpers/system-tool';
@@ -12,7 +12,7 @@ outgoing:
 const DOMAIN = `domain: example.com\n${SERVERS}`;
 
 function load(files: Record<string, string>, baseDir = process.cwd()) {
-  return loadConfigTexts(
+  return loadCatalogTexts(
     Object.entries(files).map(([file, text]) => ({ file, text })),
     { baseDir, now: new Date() },
   );

@@ -1,10 +1,11 @@
 import { loadConfigTexts } from '../../../src/config/load';
 import { formatProblem } from '../../../src/config/problems';
 import { domainZones } from '../../../src/dns/records';
-import { answerAutoconfig, answerAutodiscoverPost } from '../../../src/service/answers';
-import { answerMobileconfig } from '../../../src/service/apple-answers';
-import { answerSettingsPage } from '../../../src/service/settings-page';
-import { Snapshot } from '../../../src/service/snapshot';
+import { answerAutoconfig } from '../../../src/endpoints/autoconfig';
+import { answerAutodiscoverPost } from '../../../src/endpoints/autodiscover-pox';
+import { answerMobileconfig } from '../../../src/endpoints/mobileconfig';
+import { answerSettingsPage } from '../../../src/endpoints/settings-page';
+import { Snapshot } from '../../../src/catalog/snapshot';
 import { FIXED_NOW, poxBody } from '../../helpers/example';
 
 /** The rows of the ISPDB feature table (issue 11) that the model now holds, format by format. */

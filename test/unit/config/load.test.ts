@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadConfigDir, loadConfigTexts } from '../../../src/config/load';
+import { loadCatalogDir, loadCatalogTexts } from '../../../src/catalog/load';
 import { formatProblem } from '../../../src/config/problems';
 import { configJsonSchema } from '../../../src/config/schema';
-import { Snapshot } from '../../../src/service/snapshot';
+import { Snapshot } from '../../../src/catalog/snapshot';
 import { EXAMPLE_CONFIG_DIR, loadInline, REPO_ROOT } from '../../helpers/example';
 
 function problems(files: Record<string, string>): string[] {
-  const result = loadConfigTexts(Object.entries(files).map(([file, text]) => ({ file, text })));
+  const result = loadCatalogTexts(Object.entries(files).map(([file, text]) => ({ file, text })));
   if (result.ok) return [];
   return result.errors.map(formatProblem);
 }
@@ -21,7 +21,7 @@ outgoing:
 
 describe('shipped config', () => {
   it('every YAML file under config/ validates', async () => {
-    const result = await loadConfigDir(EXAMPLE_CONFIG_DIR, { displayBase: REPO_ROOT });
+    const result = await loadCatalogDir(EXAMPLE_CONFIG_DIR, { displayBase: REPO_ROOT });
     expect(result.ok ? [] : result.errors.map(formatProblem)).toEqual([]);
     expect(result.ok && result.config.files.length).toBeGreaterThan(0);
   });
@@ -275,8 +275,8 @@ incoming:
 outgoing:
   - { type: smtp, host: smtp.provider.example, port: 587, security: tls }
 `;
-    const all = loadConfigTexts([{ file: 'a.yaml', text }]);
-    const limited = loadConfigTexts([{ file: 'a.yaml', text }], { baseDir: '.', warningLimit: 1 });
+    const all = loadCatalogTexts([{ file: 'a.yaml', text }]);
+    const limited = loadCatalogTexts([{ file: 'a.yaml', text }], { baseDir: '.', warningLimit: 1 });
     if (!all.ok || !limited.ok) throw new Error('config should load');
     expect(all.config.warnings).toHaveLength(3);
     expect(all.config.warningsNotShown).toBe(0);

@@ -1,7 +1,14 @@
 import { domainZones } from '../../../src/dns/records';
 import { prepareDomainPage } from '../../../src/pages/domain-facts';
-import { Snapshot } from '../../../src/service/snapshot';
+import { Snapshot } from '../../../src/catalog/snapshot';
 import { loadExample, loadInline } from '../../helpers/example';
+
+const PATHS = {
+  autoconfig: ['/mail/config-v1.1.xml', '/.well-known/autoconfig/mail/config-v1.1.xml'],
+  autodiscover: '/autodiscover/autodiscover.xml',
+  mobileconfig: '/mobileconfig',
+  mobileconfigQr: '/mobileconfig/qr.svg',
+} as const;
 
 describe('domain facts for the settings page', () => {
   it('shows the records `dns` prints for the domain’s own zone, without "not available" ones', async () => {
@@ -9,7 +16,7 @@ describe('domain facts for the settings page', () => {
     const snapshot = new Snapshot(config);
     const settings = snapshot.settings('example.com');
     if (!settings) throw new Error('example.com missing from the example config');
-    const facts = prepareDomainPage(settings, config.service, domainZones(settings, snapshot.dns));
+    const facts = prepareDomainPage(settings, config.service, domainZones(settings, snapshot.dns), PATHS);
     const values = facts.dnsFacts.map((fact) => `${fact.name} ${fact.type} ${fact.value}`);
     expect(values).toEqual(
       expect.arrayContaining([
@@ -43,7 +50,7 @@ outgoing: [{ type: smtp, host: smtp.provider.example, security: starttls }]
     const snapshot = new Snapshot(config);
     const settings = snapshot.settings('plain.example');
     if (!settings) throw new Error('no domain loaded');
-    const facts = prepareDomainPage(settings, config.service, domainZones(settings, snapshot.dns));
+    const facts = prepareDomainPage(settings, config.service, domainZones(settings, snapshot.dns), PATHS);
     expect(facts.dnsFacts.map((fact) => `${fact.name} ${fact.type} ${fact.value}`)).toEqual([
       '_submission._tcp.plain.example. SRV 0 1 587 smtp.provider.example.',
       '_pop3._tcp.plain.example. SRV 0 1 110 pop.provider.example.',

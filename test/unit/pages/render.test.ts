@@ -1,7 +1,7 @@
 import { escapeHtml } from '../../../src/pages/html';
 import { CATALOGS, LANGUAGES, type Language } from '../../../src/pages/i18n';
-import { answerSettingsPage } from '../../../src/service/settings-page';
-import { Snapshot } from '../../../src/service/snapshot';
+import { answerSettingsPage } from '../../../src/endpoints/settings-page';
+import { Snapshot } from '../../../src/catalog/snapshot';
 import { exampleSnapshot, loadInline } from '../../helpers/example';
 import { expectGolden } from '../../helpers/golden';
 

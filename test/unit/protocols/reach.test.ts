@@ -1,10 +1,12 @@
+import { answerSettingsPage } from '../../../src/endpoints/settings-page';
 import { loadConfigTexts } from '../../../src/config/load';
 import { formatProblem } from '../../../src/config/problems';
 import { domainZones } from '../../../src/dns/records';
-import { answerAutoconfig, answerAutodiscoverPost } from '../../../src/service/answers';
-import { answerMobileconfig } from '../../../src/service/apple-answers';
-import { answerAutodiscoverJson } from '../../../src/service/autodiscover-json-answers';
-import { Snapshot } from '../../../src/service/snapshot';
+import { answerAutoconfig } from '../../../src/endpoints/autoconfig';
+import { answerAutodiscoverPost } from '../../../src/endpoints/autodiscover-pox';
+import { answerMobileconfig } from '../../../src/endpoints/mobileconfig';
+import { answerAutodiscoverJson } from '../../../src/endpoints/autodiscover-json';
+import { Snapshot } from '../../../src/catalog/snapshot';
 import { FIXED_NOW, loadInline, poxBody } from '../../helpers/example';
 
 /**
@@ -121,7 +123,14 @@ describe('Apple profile: servers it cannot describe are skipped', () => {
     const answer = profile(snapshot);
     expect(answer.status).toBe(404);
     expect(answer.meta.outcome).toBe('unsupported');
-    expect(snapshot.lookup('example.com')?.page.hasImap).toBe(false);
+    const page = answerSettingsPage(snapshot, {
+      email: 'alice@example.com',
+      lang: 'en',
+      acceptLanguage: undefined,
+      host: undefined,
+    });
+    expect(page.status).toBe(200);
+    expect(page.body.toString()).not.toContain('/mobileconfig');
     expect(warnings(GOOD_IMAP, '  - { host: smtp.example.com, security: tls, auth: OAuth2 }\n')).toContain(
       'd.yaml:1:1 warning: Apple profile has no IMAP/POP3 and SMTP pair it can describe for example.com: the profile download answers 404 and the settings page offers none',
     );
