@@ -13,7 +13,7 @@ describe('mail server probe', () => {
   let dovecot: TestDovecot;
   let dns: TestDnsServer;
   let options: ProbeOptions;
-  const now = new Date();
+  let now: Date;
 
   beforeAll(async () => {
     pki = makeMailPki();
@@ -25,6 +25,7 @@ describe('mail server probe', () => {
     const connectTo = [...dovecot.ports].map(([standard, real]) =>
       parseConnectTo(`mail.probe.test:${standard}:127.0.0.1:${real}`)!,
     );
+    now = new Date();
     options = {
       dialer: makeDialer({
         lookup: (name, type) =>

@@ -68,7 +68,9 @@ subjectKeyIdentifier = hash
       ]);
       const validity = options.expired
         ? ['-startdate', '20200101000000Z', '-enddate', '20200301000000Z']
-        : ['-days', '90'];
+        : // Valid from a day back: a test that fixed its clock before the certificate was made
+          // must not see a certificate that is not valid yet.
+          ['-startdate', opensslTime(-1), '-enddate', opensslTime(90)];
       openssl([
         'ca', '-batch', '-config', 'ca.cnf', '-in', `${name}.csr`, '-out', `${name}.pem`, '-notext',
         '-extfile', `${name}.ext`, '-extensions', 'leaf', ...validity,
@@ -77,4 +79,10 @@ subjectKeyIdentifier = hash
     },
     remove: () => temp.remove(),
   };
+}
+
+/** `YYYYMMDDHHMMSSZ`, `days` from now, as `openssl ca -startdate/-enddate` take it. */
+function opensslTime(days: number): string {
+  const at = new Date(Date.now() + days * 86_400_000);
+  return `${at.toISOString().slice(0, 19).replace(/[-T:]/g, '')}Z`;
 }
