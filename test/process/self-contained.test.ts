@@ -55,7 +55,7 @@ describeWithTools(
 
     it('runs the schema-driven suites in a copy with nothing beside it', () => {
       // <tmp>/clone/repo: the parent holds only the copy, so a path that leaves the repository
-      // (say ../shared/schemas) finds nothing.
+      // (a schemas folder next to the checkout, say) finds nothing.
       const parent = mkdtempSync(join(tmpdir(), 'mail-autoconf-clone-'));
       const copy = join(parent, 'repo');
       try {
