@@ -6,9 +6,10 @@ import { ConfigHolder } from '../../src/catalog/config-holder';
 import { Snapshot } from '../../src/catalog/snapshot';
 import { loadCatalogTexts } from '../../src/catalog/load';
 import { answerAutoconfig } from '../../src/endpoints/autoconfig';
-import { startServer, type RunningServer, type StartOptions } from '../../src/server/start';
+import type { RunningServer } from '../../src/server/start';
 import { LogCapture } from '../helpers/config-dir';
-import { loadExample, poxBody } from '../helpers/example';
+import { exampleServers } from '../helpers/example-server';
+import { poxBody } from '../helpers/example';
 import { exchange, rawPost } from '../helpers/raw-http';
 import { generateConfig, domainName } from '../../scripts/generate-config';
 
@@ -17,28 +18,7 @@ import { generateConfig, domainName } from '../../scripts/generate-config';
  * Each runs against the real server (node:http, the pre-router and Express), as clients reach it.
  */
 
-let holder: ConfigHolder;
-const running: RunningServer[] = [];
-
-beforeAll(async () => {
-  holder = ConfigHolder.fromConfig('unused', await loadExample());
-});
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close(0)));
-});
-
-async function start(options: Partial<StartOptions> = {}): Promise<RunningServer> {
-  const server = await startServer({
-    holder,
-    logger: pino({ level: 'silent' }),
-    host: '127.0.0.1',
-    port: 0,
-    ...options,
-  });
-  running.push(server);
-  return server;
-}
+const start = exampleServers();
 
 const portOf = (server: RunningServer) => Number(new URL(server.url).port);
 const OUTLOOK = poxBody('alice@example.com');

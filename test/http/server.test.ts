@@ -1,32 +1,9 @@
 import { connect } from 'node:net';
-import pino from 'pino';
 import request from 'supertest';
-import { ConfigHolder } from '../../src/catalog/config-holder';
-import { startServer, type RunningServer, type StartOptions } from '../../src/server/start';
-import { loadExample, poxBody } from '../helpers/example';
+import { exampleServers } from '../helpers/example-server';
+import { poxBody } from '../helpers/example';
 
-let holder: ConfigHolder;
-const running: RunningServer[] = [];
-
-beforeAll(async () => {
-  holder = ConfigHolder.fromConfig('unused', await loadExample());
-});
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close(0)));
-});
-
-async function start(options: Partial<StartOptions> = {}): Promise<RunningServer> {
-  const server = await startServer({
-    holder,
-    logger: pino({ level: 'silent' }),
-    host: '127.0.0.1',
-    port: 0,
-    ...options,
-  });
-  running.push(server);
-  return server;
-}
+const start = exampleServers();
 
 /** Sends raw bytes and collects whatever comes back until the server closes the connection. */
 function rawExchange(url: string, bytes: string): Promise<{ text: string; ms: number }> {
