@@ -22,11 +22,10 @@ run(process.argv.slice(2), {
   logDestination: () => {
     // Asynchronous and batched. pino flushes its destination when the process exits; the batch
     // in front of it must hand over its lines first, so its handlers are registered before it.
-    let batch: LineBatch | undefined;
-    const drain = () => batch?.drain();
+    const drain = () => batch.drain();
     process.on('beforeExit', drain);
     process.on('exit', drain);
-    batch = new LineBatch(pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+    const batch = new LineBatch(pino.destination({ dest: 1, sync: false, minLength: 4096 }));
     return batch;
   },
   onReloadSignal: (listener) => process.on('SIGHUP', listener),
