@@ -58,9 +58,9 @@ interface Reading {
   capturing: 'address' | 'schema' | undefined;
   captured: string;
   capturedHasChild: boolean;
-  /** Undefined when the element had child elements, as the reading before saxes treated it. */
-  address: string | undefined;
-  schema: string | undefined;
+  /** Trimmed text; undefined when the element holds child elements, so it has no text value. */
+  addressText: string | undefined;
+  schemaText: string | undefined;
 }
 
 function freshReading(): Reading {
@@ -76,8 +76,8 @@ function freshReading(): Reading {
     capturing: undefined,
     captured: '',
     capturedHasChild: false,
-    address: undefined,
-    schema: undefined,
+    addressText: undefined,
+    schemaText: undefined,
   };
 }
 
@@ -139,8 +139,8 @@ function onCloseTag(): void {
   const level = --r.depth;
   if (level === 2 && r.capturing !== undefined) {
     const text = r.capturedHasChild ? undefined : r.captured.trim();
-    if (r.capturing === 'address') r.address = text;
-    else r.schema = text;
+    if (r.capturing === 'address') r.addressText = text;
+    else r.schemaText = text;
     r.capturing = undefined;
   } else if (level === 1) {
     r.inRequest = false;
@@ -163,7 +163,11 @@ function createParser(): StrictParser {
 /** Reused between requests: a pass that completes leaves it reset; one that fails replaces it. */
 let parser = createParser();
 
-/** Reads the document in one pass, or undefined when it is not well-formed (namespaces included). */
+/**
+ * Reads the document in one pass, or undefined when it is not well-formed (namespaces included).
+ * Any exception ends in undefined, a fault of the handlers above as much as the parser's refusal:
+ * the request then fails closed with error 600.
+ */
 function read(xml: string): Reading | undefined {
   reading = freshReading();
   try {
@@ -215,13 +219,13 @@ export function parsePoxRequest(body: Buffer | string): PoxParseResult {
   if (document.legacyDns > 0)
     return { ok: false, code: 500, reason: 'LegacyDN requests cannot be resolved', schema };
   if (document.addresses !== 1) return invalid('expected exactly one EMailAddress', schema);
-  const emailAddress = document.address;
+  const emailAddress = document.addressText;
   if (!emailAddress) return invalid('EMailAddress is empty', schema);
   if (document.schemas > 1) return invalid('more than one AcceptableResponseSchema', schema);
 
   // MS-OXDSCLI (the request schema) and MS-ASCMD §2.2.1.1 make it required; the clients we know send it.
   if (document.schemas === 0) return invalid('AcceptableResponseSchema is missing', schema);
-  const wanted = document.schema ?? '';
+  const wanted = document.schemaText ?? '';
   let responseSchema: ResponseSchema;
   if (sameNamespace(wanted, NS.outlookResponse)) responseSchema = 'outlook';
   else if (sameNamespace(wanted, NS.mobilesyncResponse)) responseSchema = 'mobilesync';
