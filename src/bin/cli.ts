@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import pino from 'pino';
+import { LineBatch } from '../cli/line-batch';
 import { run } from '../cli/run';
 import { processTerminal } from '../cli/terminal';
 
@@ -18,8 +19,16 @@ run(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   waitForStop,
-  // Asynchronous and batched: pino flushes what is left when the process exits.
-  logDestination: () => pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+  logDestination: () => {
+    // Asynchronous and batched. pino flushes its destination when the process exits; the batch
+    // in front of it must hand over its lines first, so its handlers are registered before it.
+    let batch: LineBatch | undefined;
+    const drain = () => batch?.drain();
+    process.on('beforeExit', drain);
+    process.on('exit', drain);
+    batch = new LineBatch(pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+    return batch;
+  },
   onReloadSignal: (listener) => process.on('SIGHUP', listener),
   ...(terminal && { terminal }),
 }).then(

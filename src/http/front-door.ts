@@ -52,7 +52,7 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     const startedAt = process.hrtime.bigint();
     const endpoint = match?.endpoint;
     let meta: AnswerMeta = endpoint ? { protocol: endpoint.protocol, outcome: 'aborted' } : NOT_FOUND.meta;
-    if (observe) res.once('close', () => observe(req, res, meta, startedAt));
+    if (observe) res.on('close', () => observe(req, res, meta, startedAt));
     const { address, secure } = client(req);
     const write = (answer: Answer) => {
       meta = answer.meta;

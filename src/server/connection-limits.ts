@@ -1,5 +1,8 @@
-import type { RequestListener } from 'node:http';
+import type { RequestListener, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+
+const IN_FLIGHT = Symbol('requests in flight');
+type CountedSocket = Socket & { [IN_FLIGHT]?: number };
 
 export interface ConnectionLimits {
   /** Open connections at most; Node closes any connection beyond it as soon as it is accepted. */
@@ -25,18 +28,29 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 100
  * that does it this far is dropped, with what it had in flight; the requests parsed after the
  * limit never reach the app.
  */
-export function boundRequestsInFlight(handler: RequestListener, limit: number): RequestListener {
-  const inFlight = new WeakMap<Socket, number>();
+export function boundRequestsInFlight(
+  handler: RequestListener,
+  limit: number,
+  /** Called when a response is done (sent or cut off), after its slot is free again. */
+  onResponseClosed?: () => void,
+): RequestListener {
+  // A count on the socket and one listener function shared by all responses: this runs for every
+  // request, so it allocates nothing.
+  function release(this: ServerResponse): void {
+    const socket = this.req.socket as CountedSocket;
+    socket[IN_FLIGHT] = (socket[IN_FLIGHT] ?? 1) - 1;
+    onResponseClosed?.();
+  }
   return (req, res) => {
-    const socket = req.socket;
+    const socket = req.socket as CountedSocket;
     if (socket.destroyed) return;
-    const count = (inFlight.get(socket) ?? 0) + 1;
+    const count = (socket[IN_FLIGHT] ?? 0) + 1;
     if (count > limit) {
       socket.destroy();
       return;
     }
-    inFlight.set(socket, count);
-    res.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
+    socket[IN_FLIGHT] = count;
+    res.on('close', release);
     handler(req, res);
   };
 }

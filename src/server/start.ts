@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ConfigHolder } from '../catalog/config-holder';
@@ -55,7 +55,7 @@ async function listen(
   timeouts: Timeouts,
   limits: ConnectionLimits,
 ) {
-  const server = createServer(
+  const server: Server = createServer(
     {
       headersTimeout: timeouts.headersMs,
       requestTimeout: timeouts.requestMs,
@@ -63,17 +63,14 @@ async function listen(
       // slow client hold a connection three times longer than configured.
       connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
     },
-    boundRequestsInFlight(handler, limits.maxRequestsInFlight),
+    // A keep-alive connection whose last request ends during shutdown would otherwise stay open
+    // (and hold the process) until its idle timeout.
+    boundRequestsInFlight(handler, limits.maxRequestsInFlight, () => {
+      if (closing.has(server)) setImmediate(() => server.closeIdleConnections());
+    }),
   );
   server.keepAliveTimeout = timeouts.keepAliveMs;
   server.maxConnections = limits.maxConnections;
-  // A keep-alive connection whose last request ends during shutdown would otherwise stay open
-  // (and hold the process) until its idle timeout.
-  server.on('request', (_req, res: ServerResponse) => {
-    res.once('finish', () => {
-      if (closing.has(server)) setImmediate(() => server.closeIdleConnections());
-    });
-  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(at.port, at.host, () => {

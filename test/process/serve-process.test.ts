@@ -88,6 +88,17 @@ describe('mail-autoconf serve as a process', () => {
     expect(serve.stdout).not.toMatch(/YWxpY2U6czNjcjN0|alice|authorization/i);
   });
 
+  it('writes every request line (they are batched) before it exits, in order', async () => {
+    serve = new ServeProcess(cli, ['--config', config.dir]);
+    const url = await serve.url();
+    for (let i = 0; i < 30; i++) await request(url).get(ALICE).set('User-Agent', `batch ${i}`).expect(200);
+    await expectCleanExit(serve);
+    const agents = serve.lines.filter((line) => line.msg === 'request').map((line) => line.userAgent);
+    expect(agents).toEqual(Array.from({ length: 30 }, (_, i) => `batch ${i}`));
+    const messages = serve.lines.map((line) => line.msg);
+    expect(messages.lastIndexOf('request')).toBeLessThan(messages.indexOf('stopped'));
+  });
+
   it('on SIGTERM stops accepting, finishes the request in flight, and exits 0', async () => {
     serve = new ServeProcess(cli, ['--config', config.dir]);
     const { hostname, port } = new URL(await serve.url());
