@@ -127,8 +127,8 @@ function startServer(configDir: string, pin = true, extra: readonly string[] = [
   );
 }
 
-function startBaseline(answersFile: string): Promise<Started> {
-  return start([BASELINE, answersFile, '0'], (line) =>
+function startBaseline(answersFile: string, busyMicros = 0): Promise<Started> {
+  return start([BASELINE, answersFile, '0', '--busy-micros', String(busyMicros)], (line) =>
     /^\d+$/.test(line) ? `http://127.0.0.1:${line}` : undefined,
   );
 }
@@ -184,17 +184,31 @@ async function measure(target: Started, load: LoadSpec): Promise<Measured> {
   return { ...result, cpuMicros: (used * 1e6) / result.requests };
 }
 
+/** Headers Node's http server writes by itself, so the baseline must not send them again. */
+const NODE_WRITES = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+function pairs(raw: readonly string[]): [string, string][] {
+  const result: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) result.push([raw[i] as string, raw[i + 1] as string]);
+  return result;
+}
+
 function fetchStatus(
   url: string,
   init: { method?: string; body?: string; agent?: Agent; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: string; contentType: string }> {
+): Promise<{ status: number; body: string; contentType: string; headers: [string, string][] }> {
   return new Promise((resolve, reject) => {
     const options = { method: init.method ?? 'GET', agent: init.agent, headers: init.headers ?? {} };
     const req = request(url, options, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body, contentType: String(res.headers['content-type']) }),
+        resolve({
+          status: res.statusCode ?? 0,
+          body,
+          contentType: String(res.headers['content-type']),
+          headers: pairs(res.rawHeaders).filter(([name]) => !NODE_WRITES.has(name.toLowerCase())),
+        }),
       );
     });
     req.on('error', reject);
@@ -264,6 +278,9 @@ const MODES = [
 ] as const;
 type Mode = (typeof MODES)[number]['name'];
 
+/** Busy waits added to the baseline to show what each ratio leaves for the server's own work. */
+const CALIBRATION_MICROS = [2, 5, 10] as const;
+
 interface RoundResult {
   readonly round: number;
   readonly mode: Mode;
@@ -288,19 +305,27 @@ async function ratioBench(work: string) {
   for (const mode of MODES) servers.set(mode.name, await startServer(join(ROOT, 'config'), true, mode.args));
   const first = servers.get('default flags') as Started;
   // The baseline sends, for each scenario, the bytes the server sends for it.
-  const canned: Record<string, { status: number; contentType: string; body: string }> = {};
+  const canned: Record<string, { status: number; headers: [string, string][]; body: string }> = {};
   for (const scenario of SCENARIOS) {
     const answer = await fetchStatus(`${first.url}${scenario.path}`, {
       ...(scenario.method && { method: scenario.method }),
       ...(scenario.body !== undefined && { body: scenario.body }),
       ...(scenario.headers && { headers: scenario.headers }),
     });
-    canned[`${scenario.method ?? 'GET'} ${scenario.path}`] = answer;
+    canned[`${scenario.method ?? 'GET'} ${scenario.path}`] = {
+      status: answer.status,
+      headers: answer.headers,
+      body: answer.body,
+    };
     log(`${scenario.name}: HTTP ${answer.status}, ${Buffer.byteLength(answer.body)} bytes`);
   }
   const answersFile = join(work, 'answers.json');
   writeFileSync(answersFile, JSON.stringify(canned));
   const baseline = await startBaseline(answersFile);
+  // The yardstick with known work added: what a ratio means in CPU time per request here.
+  const calibrated = new Map<number, Started>();
+  for (const micros of CALIBRATION_MICROS) calibrated.set(micros, await startBaseline(answersFile, micros));
+  const calibration: { micros: number; round: number; ratio: number; cpuMicros: number }[] = [];
   const results: Record<string, RoundResult[]> = {};
   const key = (mode: Mode, scenario: Scenario) => `${mode}\n${scenario.name}`;
   try {
@@ -323,6 +348,16 @@ async function ratioBench(work: string) {
         for (const target of order)
           measured.set(target.mode, await measure(target.started, spec(target.started.url, scenario)));
         const base = measured.get(undefined) as Measured;
+        if (scenario === SCENARIOS[0])
+          for (const [micros, started] of calibrated) {
+            const busy = await measure(started, spec(started.url, scenario));
+            const ratio = busy.perSecond / base.perSecond;
+            calibration.push({ micros, round, ratio, cpuMicros: busy.cpuMicros });
+            log(
+              `round ${round} ${scenario.name.padEnd(22)} baseline + ${micros} µs busy: ${fixed(busy.perSecond, 0)} req/s, ` +
+                `ratio ${fixed(ratio)}, CPU/request ${fixed(busy.cpuMicros, 1)} µs`,
+            );
+          }
         for (const mode of MODES) {
           const ours = measured.get(mode.name) as Measured;
           const ratio = ours.perSecond / base.perSecond;
@@ -345,7 +380,11 @@ async function ratioBench(work: string) {
       }
     }
   } finally {
-    await Promise.all([...[...servers.values()].map(stop), stop(baseline)]);
+    await Promise.all([
+      ...[...servers.values()].map(stop),
+      stop(baseline),
+      ...[...calibrated.values()].map(stop),
+    ]);
   }
 
   const summary = MODES.flatMap((mode) =>
@@ -387,7 +426,21 @@ async function ratioBench(work: string) {
         `${fixed(row.baselineP99).padStart(8)}  ${verdict}`,
     );
   }
-  return { summary, rounds: results };
+  const calibrationSummary = CALIBRATION_MICROS.map((micros) => {
+    const rows = calibration.filter((row) => row.micros === micros);
+    return {
+      micros,
+      ratio: median(rows.map((row) => row.ratio)),
+      cpuMicros: median(rows.map((row) => row.cpuMicros)),
+    };
+  });
+  log('');
+  log(`what a ratio costs (${SCENARIOS[0]?.name}, bare node:http with a fixed busy wait per request):`);
+  for (const row of calibrationSummary)
+    log(
+      `  + ${String(row.micros).padStart(2)} µs per request: ratio ${fixed(row.ratio)}, CPU/request ${fixed(row.cpuMicros, 1)} µs`,
+    );
+  return { summary, rounds: results, calibration: calibrationSummary };
 }
 
 // ---------------------------------------------------------------- 100k domains

@@ -1,3 +1,5 @@
+import { domainToASCII } from 'node:url';
+import fc from 'fast-check';
 import { normalizeDomain, parseEmailAddress } from '../../../src/core/address';
 
 describe('parseEmailAddress', () => {
@@ -57,5 +59,48 @@ describe('normalizeDomain', () => {
   it('rejects single labels and empty labels', () => {
     expect(normalizeDomain('localhost')).toBeUndefined();
     expect(normalizeDomain('a..b')).toBeUndefined();
+  });
+});
+
+/** The rules as first written, one label at a time: the one-expression version must agree. */
+function domainByLabels(raw: string): string | undefined {
+  if (raw.length === 0 || raw.length > 1024) return undefined;
+  let name = raw.endsWith('.') ? raw.slice(0, -1) : raw;
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(name)) {
+    name = domainToASCII(name);
+    if (name === '') return undefined;
+  }
+  name = name.toLowerCase();
+  if (name.length === 0 || name.length > 253) return undefined;
+  const labels = name.split('.');
+  if (labels.length < 2) return undefined;
+  for (const label of labels)
+    if (label.length === 0 || label.length > 63 || !/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(label))
+      return undefined;
+  if (/^[0-9.]+$/.test(name)) return undefined;
+  return name;
+}
+
+describe('normalizeDomain agrees with the label-by-label rules', () => {
+  const labelChars = fc.constantFrom(...'aZ9-._*é. '.split(''));
+  const label = fc.oneof(
+    fc.string({ unit: labelChars, maxLength: 8 }),
+    fc.integer({ min: 60, max: 66 }).map((n) => 'a'.repeat(n)),
+  );
+  it('on generated names', () => {
+    fc.assert(
+      fc.property(fc.array(label, { maxLength: 6 }), fc.boolean(), (labels, dot) => {
+        const raw = labels.join('.') + (dot ? '.' : '');
+        expect(normalizeDomain(raw)).toBe(domainByLabels(raw));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('on names at the length limits', () => {
+    const long = (total: number) => `${'a'.repeat(63)}.`.repeat(4).slice(0, total - 4) + '.com';
+    for (const total of [252, 253, 254])
+      expect(normalizeDomain(long(total))).toBe(domainByLabels(long(total)));
   });
 });
