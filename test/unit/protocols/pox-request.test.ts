@@ -122,6 +122,14 @@ describe('parsePoxRequest: elements by namespace and local name, text as XML mea
     expect(parsePoxRequest(declaredOnRequest)).toEqual(read('alice@example.com'));
   });
 
+  it('ignores elements and attributes named after object properties', () => {
+    const body = poxBody('alice@example.com').replace(
+      '<Request>',
+      '<Request xmlns:p="urn:other" p:__proto__="1" p:constructor="2"><__proto__ constructor="1"/>',
+    );
+    expect(parsePoxRequest(body)).toEqual(read('alice@example.com'));
+  });
+
   it('ignores an element of the same local name in a foreign namespace', () => {
     const beside = poxBody('alice@example.com').replace(
       '<Request>',
@@ -193,6 +201,14 @@ describe('parsePoxRequest: elements by namespace and local name, text as XML mea
     ],
     ['a < in an attribute value', poxBody('alice@example.com').replace('<Request>', '<Request a="<">')],
     ['a second root element', `${poxBody('alice@example.com')}<Autodiscover/>`],
+    [
+      'an unbound prefix named __proto__',
+      poxBody('alice@example.com').replace('<Request>', '<Request><__proto__:x/>'),
+    ],
+    [
+      'an unbound prefix named constructor',
+      poxBody('alice@example.com').replace('<Request>', '<Request><constructor:x/>'),
+    ],
   ])('refuses %s as not well-formed (600)', (_label, body) => {
     expect(parsePoxRequest(body)).toEqual(refused('body is not well-formed XML'));
   });
