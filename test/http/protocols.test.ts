@@ -107,6 +107,37 @@ describe('Outlook POX Autodiscover over HTTP', () => {
     expect(res.text).toContain('<LoginName>alice@example.com</LoginName>');
   });
 
+  it('answers a request whose elements carry a prefix bound to the request namespace, and one in CDATA', async () => {
+    const prefixed = poxBody('bob@example.net')
+      .replace(' xmlns=', ' xmlns:a=')
+      .replace(/<(\/?)(Autodiscover|Request|EMailAddress|AcceptableResponseSchema)\b/g, '<$1a:$2');
+    expect(prefixed).toContain('<a:EMailAddress>bob@example.net</a:EMailAddress>');
+    const cdata = poxBody('<![CDATA[ bob@example.net ]]>');
+    for (const body of [prefixed, cdata]) {
+      const res = await request(app)
+        .post('/autodiscover/autodiscover.xml')
+        .type('text/xml')
+        .send(body)
+        .expect(200);
+      expectGolden('example.net/autodiscover.xml', res.text);
+    }
+  });
+
+  it('answers an address with an undefined entity reference, or in a foreign namespace, with error 600', async () => {
+    for (const body of [
+      poxBody('&bob;@example.net'),
+      poxBody('bob@example.net').replace('<EMailAddress>', '<EMailAddress xmlns="urn:other">'),
+    ]) {
+      const res = await request(app)
+        .post('/autodiscover/autodiscover.xml')
+        .type('text/xml')
+        .send(body)
+        .expect(200);
+      expect(res.text).toContain('<ErrorCode>600</ErrorCode>');
+      expect(res.text).not.toContain('bob');
+    }
+  });
+
   it('answers 500 for unknown domains and 601 for unknown schemas, as HTTP 200 documents', async () => {
     const unknown = await request(app)
       .post('/autodiscover/autodiscover.xml')

@@ -139,6 +139,19 @@ describe('parsePoxRequest (properties)', () => {
     );
   });
 
+  it('answers a real request the same whatever body came before it (the parser is reused)', () => {
+    const real = poxBody('alice@example.com');
+    const expected = parsePoxRequest(real);
+    fc.assert(
+      fc.property(xmlish, fc.nat(), (noise, at) => {
+        const position = at % (real.length + 1);
+        parsePoxRequest(`${real.slice(0, position)}${noise}${real.slice(position)}`);
+        expect(parsePoxRequest(real)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('refuses any request that carries a DTD, wherever it is placed', () => {
     fc.assert(
       fc.property(

@@ -100,6 +100,153 @@ describe('parsePoxRequest', () => {
   });
 });
 
+describe('parsePoxRequest: elements by namespace and local name, text as XML means it', () => {
+  const REQUEST_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
+  const read = (address: string) => ({
+    ok: true,
+    request: { emailAddress: address, responseSchema: 'outlook' },
+  });
+  const refused = (reason: string, schema = 'outlook') => ({ ok: false, code: 600, reason, schema });
+
+  it('takes a prefix bound to the request namespace as ours, wherever it is declared', () => {
+    const prefixedChildren = poxBody('alice@example.com')
+      .replace('<Autodiscover ', `<Autodiscover xmlns:r="${REQUEST_NS}" `)
+      .replace(/<(\/?)(Request|EMailAddress|AcceptableResponseSchema)>/g, '<$1r:$2>');
+    expect(prefixedChildren).toContain('<r:EMailAddress>');
+    expect(parsePoxRequest(prefixedChildren)).toEqual(read('alice@example.com'));
+
+    const declaredOnRequest = poxBody('alice@example.com')
+      .replace('<Request>', `<q:Request xmlns:q="${REQUEST_NS}">`)
+      .replace('</Request>', '</q:Request>')
+      .replace(/<(\/?)(EMailAddress|AcceptableResponseSchema)>/g, '<$1q:$2>');
+    expect(parsePoxRequest(declaredOnRequest)).toEqual(read('alice@example.com'));
+  });
+
+  it('ignores elements and attributes named after object properties', () => {
+    const body = poxBody('alice@example.com').replace(
+      '<Request>',
+      '<Request xmlns:p="urn:other" p:__proto__="1" p:constructor="2"><__proto__ constructor="1"/>',
+    );
+    expect(parsePoxRequest(body)).toEqual(read('alice@example.com'));
+  });
+
+  it('ignores an element of the same local name in a foreign namespace', () => {
+    const beside = poxBody('alice@example.com').replace(
+      '<Request>',
+      '<Request><EMailAddress xmlns="urn:other">mallory@example.com</EMailAddress>' +
+        '<o:LegacyDN xmlns:o="urn:other">/o=Org/cn=mallory</o:LegacyDN>',
+    );
+    expect(parsePoxRequest(beside)).toEqual(read('alice@example.com'));
+  });
+
+  it.each([
+    [
+      'an address only in a foreign default namespace',
+      poxBody('alice@example.com').replace('<EMailAddress>', '<EMailAddress xmlns="urn:other">'),
+      'expected exactly one EMailAddress',
+    ],
+    [
+      'an address only under a foreign prefix',
+      poxBody('alice@example.com')
+        .replace('<EMailAddress>', '<o:EMailAddress xmlns:o="urn:other">')
+        .replace('</EMailAddress>', '</o:EMailAddress>'),
+      'expected exactly one EMailAddress',
+    ],
+    [
+      'a Request in a foreign namespace',
+      poxBody('alice@example.com').replace('<Request>', '<Request xmlns="urn:other">'),
+      'expected exactly one Request element',
+    ],
+    [
+      'an Autodiscover root in no namespace with children in the request namespace',
+      poxBody('alice@example.com')
+        .replace(/ xmlns="[^"]*"/, '')
+        .replace('<Request>', `<Request xmlns="${REQUEST_NS}">`),
+      'Autodiscover is not in a request namespace',
+    ],
+  ])('refuses %s with 600', (_label, body, reason) => {
+    expect(parsePoxRequest(body)).toEqual(refused(reason));
+  });
+
+  it('keeps the mobilesync error form when a mobilesync request puts its Request in the Outlook namespace', () => {
+    const body = poxBody('alice@example.com', MOBILESYNC_RESPONSE, MOBILESYNC_REQUEST).replace(
+      '<Request>',
+      `<Request xmlns="${REQUEST_NS}">`,
+    );
+    expect(parsePoxRequest(body)).toEqual(refused('expected exactly one Request element', 'mobilesync'));
+  });
+
+  it('expands the predefined entities and character references', () => {
+    expect(parsePoxRequest(poxBody('&#97;li&#x63;e@example.com'))).toEqual(read('alice@example.com'));
+    expect(parsePoxRequest(poxBody('o&apos;hara&amp;co@example.com'))).toEqual(read("o'hara&co@example.com"));
+  });
+
+  it.each([
+    ['an undefined entity', '&foo;@example.com'],
+    ['an HTML entity', 'alice&nbsp;@example.com'],
+    ['an entity named after an object property', '&__proto__;@example.com'],
+    ['an entity named constructor', '&constructor;@example.com'],
+    ['a reference to character 0', '&#0;@example.com'],
+    ['a reference beyond Unicode', '&#x110000;@example.com'],
+    ['a bare ampersand', 'a&b@example.com'],
+  ])('refuses %s as not well-formed (600), without throwing', (_label, address) => {
+    expect(parsePoxRequest(poxBody(address))).toEqual(refused('body is not well-formed XML'));
+  });
+
+  it.each([
+    ['an unbound prefix', poxBody('alice@example.com').replace('<Request>', '<Request><q:x/>')],
+    [
+      'one attribute twice under two prefixes of one namespace',
+      poxBody('alice@example.com').replace('<Request>', '<Request xmlns:p="u" xmlns:q="u" p:a="1" q:a="2">'),
+    ],
+    ['a < in an attribute value', poxBody('alice@example.com').replace('<Request>', '<Request a="<">')],
+    ['a second root element', `${poxBody('alice@example.com')}<Autodiscover/>`],
+    [
+      'an unbound prefix named __proto__',
+      poxBody('alice@example.com').replace('<Request>', '<Request><__proto__:x/>'),
+    ],
+    [
+      'an unbound prefix named constructor',
+      poxBody('alice@example.com').replace('<Request>', '<Request><constructor:x/>'),
+    ],
+  ])('refuses %s as not well-formed (600)', (_label, body) => {
+    expect(parsePoxRequest(body)).toEqual(refused('body is not well-formed XML'));
+  });
+
+  it('reads an address in CDATA, or split into text, CDATA and comments', () => {
+    expect(parsePoxRequest(poxBody('<![CDATA[alice@example.com]]>'))).toEqual(read('alice@example.com'));
+    expect(parsePoxRequest(poxBody(' ali<![CDATA[ce]]><!-- x -->@example<?pi x?>.com '))).toEqual(
+      read('alice@example.com'),
+    );
+  });
+
+  it('trims whitespace around the address and the response schema', () => {
+    const body = poxBody('\n\t  alice@example.com \r\n  ', `\n      ${OUTLOOK_RESPONSE}\n    `);
+    expect(parsePoxRequest(body)).toEqual(read('alice@example.com'));
+    expect(parsePoxRequest(poxBody('<![CDATA[  alice@example.com  ]]>'))).toEqual(read('alice@example.com'));
+  });
+
+  it('takes an AcceptableResponseSchema with child elements as no schema it supports', () => {
+    expect(parsePoxRequest(poxBody('alice@example.com', `<x>${OUTLOOK_RESPONSE}</x>`))).toMatchObject({
+      ok: true,
+      request: { responseSchema: 'unsupported' },
+    });
+  });
+
+  it('reads a good request correctly right after bodies that failed at every stage of the parse', () => {
+    const good = poxBody('alice@example.com');
+    for (const bad of [
+      good.slice(0, 150), // ends inside an element: fails when the parser is closed
+      good.replace('</Request>', '</Requst>'), // fails in the middle
+      poxBody('&foo;'),
+      `${good}<x/>`,
+    ]) {
+      expect(parsePoxRequest(bad)).toMatchObject({ ok: false, code: 600 });
+      expect(parsePoxRequest(good)).toEqual(read('alice@example.com'));
+    }
+  });
+});
+
 describe('security review #5: the shape of a POX body is bounded before it is parsed', () => {
   const NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
 
@@ -155,7 +302,7 @@ describe('security review #5: the shape of a POX body is bounded before it is pa
 </Autodiscover>`;
     expect(parsePoxRequest(body)).toEqual({
       ok: true,
-      request: { emailAddress: 'a&amp;b@example.com', responseSchema: 'outlook' },
+      request: { emailAddress: 'a&b@example.com', responseSchema: 'outlook' },
     });
   });
 
