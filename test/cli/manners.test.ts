@@ -348,19 +348,43 @@ describe('completion', () => {
 });
 
 describe('scripts', () => {
-  it.each(['generate-config', 'bench', 'bench-answers', 'bench-baseline'])(
+  it.each(['generate-config', 'bench', 'bench-answers', 'bench-baseline', 'bench-request-parts'])(
     '%s --help prints its usage and exits 0; a wrong option exits 2 without a stack trace',
     (name) => {
       const file = join(REPO_ROOT, 'dist', 'scripts', `${name}.js`);
       const help = spawnSync(process.execPath, [file, '--help'], { encoding: 'utf8' });
       expect({ status: help.status, stderr: help.stderr }).toEqual({ status: 0, stderr: '' });
       expect(help.stdout).toMatch(/^usage: /);
-      if (name === 'generate-config' || name === 'bench') {
+      if (name !== 'bench-answers') {
         const wrong = spawnSync(process.execPath, [file, '--frobnicate'], { encoding: 'utf8' });
         expect(wrong.status).toBe(2);
-        expect(wrong.stderr).toMatch(/^Unknown option '--frobnicate'\nusage: /);
+        expect(wrong.stderr).toMatch(/^Unknown option '--frobnicate'.*\nusage: /);
         expect(wrong.stderr).not.toMatch(/\n\s+at /);
       }
     },
   );
+
+  it('bench-request-parts times every part of a request and prints each in µs', () => {
+    const file = join(REPO_ROOT, 'dist', 'scripts', 'bench-request-parts.js');
+    const run = spawnSync(process.execPath, [file, join(REPO_ROOT, 'config'), '--calls', '200'], {
+      encoding: 'utf8',
+    });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    const parts = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => /^(.+?)\s+(\d+\.\d\d) µs$/.exec(line));
+    expect(parts.map((match) => match?.[1])).toEqual([
+      'floor: node:http writes a precomputed answer',
+      'front door: autoconfig GET',
+      'front door: Autodiscover v2 JSON',
+      'front door: unknown domain GET',
+      'observer: request log line',
+      'observer: metrics',
+      'observer: both',
+      'Autodiscover POST: reading the body (parsePoxRequest)',
+      'Autodiscover POST: whole answer from the body',
+    ]);
+    for (const match of parts) expect(Number(match?.[2])).toBeGreaterThan(0);
+  });
 });
