@@ -325,7 +325,7 @@ async function ratioBench(work: string) {
   // The yardstick with known work added: what a ratio means in CPU time per request here.
   const calibrated = new Map<number, Started>();
   for (const micros of CALIBRATION_MICROS) calibrated.set(micros, await startBaseline(answersFile, micros));
-  const calibration: { micros: number; round: number; ratio: number; cpuMicros: number }[] = [];
+  const calibration: { micros: number; round: number; ratio: number; cpuMicros: number; p99: number }[] = [];
   const results: Record<string, RoundResult[]> = {};
   const key = (mode: Mode, scenario: Scenario) => `${mode}\n${scenario.name}`;
   try {
@@ -352,10 +352,10 @@ async function ratioBench(work: string) {
           for (const [micros, started] of calibrated) {
             const busy = await measure(started, spec(started.url, scenario));
             const ratio = busy.perSecond / base.perSecond;
-            calibration.push({ micros, round, ratio, cpuMicros: busy.cpuMicros });
+            calibration.push({ micros, round, ratio, cpuMicros: busy.cpuMicros, p99: busy.p99 });
             log(
               `round ${round} ${scenario.name.padEnd(22)} baseline + ${micros} µs busy: ${fixed(busy.perSecond, 0)} req/s, ` +
-                `ratio ${fixed(ratio)}, CPU/request ${fixed(busy.cpuMicros, 1)} µs`,
+                `ratio ${fixed(ratio)}, CPU/request ${fixed(busy.cpuMicros, 1)} µs, p99 ${fixed(busy.p99)} ms`,
             );
           }
         for (const mode of MODES) {
@@ -432,6 +432,7 @@ async function ratioBench(work: string) {
       micros,
       ratio: median(rows.map((row) => row.ratio)),
       cpuMicros: median(rows.map((row) => row.cpuMicros)),
+      p99: median(rows.map((row) => row.p99)),
     };
   });
   log('');
