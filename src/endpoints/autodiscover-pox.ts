@@ -8,7 +8,7 @@ import { prepareMobileSyncResponse } from '../protocols/mobilesync';
 import { prepareOutlookResponse, renderOutlookSettingsWithoutAddress } from '../protocols/outlook';
 import { poxRequest } from '../protocols/pox-client-request';
 import { parsePoxRequest } from '../protocols/pox-request';
-import { fillPrepared, type PreparedText } from '../protocols/prepared-text';
+import { fillPreparedBytes, preparedTextSize, type PreparedText } from '../protocols/prepared-text';
 import { answer, NO_STORE, TEXT, type Answer, type AnswerMeta, type Outcome } from './answer';
 import { decideAutodiscoverGet, httpsHint } from './autodiscover-get';
 import type { Endpoint } from './endpoint';
@@ -28,14 +28,6 @@ const POX_MEDIA_TYPES = new Set(['', 'text/xml', 'application/xml', 'text/plain'
 
 export function acceptsPoxMediaType(type: string): boolean {
   return POX_MEDIA_TYPES.has(type) || /^[a-z]+\/[^/]+\+xml$/.test(type);
-}
-
-function preparedTextSize(text: PreparedText | undefined): number {
-  if (!text) return 16;
-  // Each slot is a closure over the settings: about 100 bytes of heap, measured.
-  let total = 64 + text.slots.length * 100;
-  for (const chunk of text.chunks) total += chunk.length * 2 + 16;
-  return total;
 }
 
 /**
@@ -88,7 +80,7 @@ export function invalidPoxRequest(snapshot: Snapshot, now: Date): Answer {
 
 function filled(prepared: PreparedText, address: EmailAddress, meta: AnswerMeta): Answer {
   // Per-user answers must not be kept by shared caches.
-  return answer(200, AUTODISCOVER_CONTENT_TYPE, fillPrepared(prepared, address), meta, NO_STORE);
+  return answer(200, AUTODISCOVER_CONTENT_TYPE, fillPreparedBytes(prepared, address), meta, NO_STORE);
 }
 
 /**

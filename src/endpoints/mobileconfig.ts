@@ -4,7 +4,7 @@ import type { Snapshot } from '../catalog/snapshot';
 import { parseEmailAddress, type EmailAddress } from '../core/address';
 import type { DomainSettings } from '../core/settings';
 import { MOBILECONFIG_CONTENT_TYPE, prepareAppleProfile, profileLink } from '../protocols/apple';
-import { fillPrepared, type PreparedText } from '../protocols/prepared-text';
+import { fillPreparedBytes, preparedTextSize, type PreparedText } from '../protocols/prepared-text';
 import { renderQrSvg, SVG_CONTENT_TYPE } from '../protocols/qr';
 import { answer, MESSAGES, NO_STORE, plain, TEXT, type Answer, type Protocol } from './answer';
 import type { Endpoint, Query } from './endpoint';
@@ -51,13 +51,7 @@ const appleProfile: Preparer<{ text: PreparedText | undefined }> = {
   name: 'mobileconfig',
   // Absent when a profile can describe no server pair of the domain (protocols/reach).
   prepare: (settings) => ({ text: prepareAppleProfile(settings) }),
-  size: ({ text }) => {
-    if (!text) return 16;
-    // Each slot is a closure over the settings: about 100 bytes of heap, measured.
-    let total = 64 + text.slots.length * 100;
-    for (const chunk of text.chunks) total += chunk.length * 2 + 16;
-    return total;
-  },
+  size: ({ text }) => preparedTextSize(text),
 };
 
 type Lookup = { ok: true; address: EmailAddress; settings: DomainSettings } | { ok: false; answer: Answer };
@@ -87,7 +81,7 @@ export function answerMobileconfig(
   const { address, settings } = found;
   const { text: profile } = snapshot.prepared(appleProfile, settings);
   if (!profile) return NO_PROFILE;
-  const plist = () => Buffer.from(fillPrepared(profile, address), 'utf8');
+  const plist = () => fillPreparedBytes(profile, address);
   let body: Buffer | undefined;
   if (snapshot.signer) {
     const { signedProfiles } = keptFor(snapshot);

@@ -7,7 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseEmailAddress, type EmailAddress } from '../../../src/core/address';
 import { renderAutoconfig } from '../../../src/protocols/mozilla';
 import { prepareOutlookResponse } from '../../../src/protocols/outlook';
-import { fillPrepared } from '../../../src/protocols/prepared-text';
+import { fillPrepared, fillPreparedBytes, SlotRecorder } from '../../../src/protocols/prepared-text';
 import { loadInline } from '../../helpers/example';
 
 const address = (raw: string) => (parseEmailAddress(raw) as { ok: true; value: EmailAddress }).value;
@@ -123,5 +123,24 @@ describe('Outlook POX renderer', () => {
     const other = fillPrepared(prepared, address('zed@example.org'));
     expect(fillPrepared(prepared, address('a.b+c@example.org'))).toBe(xml);
     expect(other.replace(/zed/g, 'a.b+c')).toBe(xml.replace(/@example\.org/g, '@example.org'));
+  });
+});
+
+describe('fillPreparedBytes', () => {
+  it('gives the UTF-8 bytes of fillPrepared for every address', () => {
+    const prepared = prepareOutlookResponse(settings)!;
+    for (const raw of ['a.b+c@example.org', 'zed@example.com', 'x@xn--bcher-kva.example'])
+      expect(fillPreparedBytes(prepared, address(raw))).toEqual(
+        Buffer.from(fillPrepared(prepared, address(raw)), 'utf8'),
+      );
+  });
+
+  it('escapes the values and encodes characters beyond ASCII, in chunks and values alike', () => {
+    const recorder = new SlotRecorder();
+    const document = `<a>Grüße ${recorder.slot(() => 'Tom & <Jerry> ü')}</a><b>${recorder.slot(() => '')}€</b>${recorder.slot((a) => a.localPart)}`;
+    const prepared = recorder.prepare(document);
+    const bytes = fillPreparedBytes(prepared, address('zed@example.com'));
+    expect(bytes.toString('utf8')).toBe('<a>Grüße Tom &amp; &lt;Jerry&gt; ü</a><b>€</b>zed');
+    expect(bytes).toEqual(Buffer.from(fillPrepared(prepared, address('zed@example.com')), 'utf8'));
   });
 });
