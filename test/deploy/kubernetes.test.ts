@@ -217,6 +217,34 @@ describeWithTools(
         rmSync(dir, { recursive: true, force: true });
       }
     });
+
+    it('with the config-volume component on a ConfigMap overlay, raises the memory for a big config', async () => {
+      const dir = join(REPO_ROOT, 'test-output', 'kustomize-config-volume-hoster');
+      mkdirSync(dir, { recursive: true });
+      try {
+        writeFileSync(
+          join(dir, 'kustomization.yaml'),
+          [
+            'apiVersion: kustomize.config.k8s.io/v1beta1',
+            'kind: Kustomization',
+            'resources:',
+            '  - ../../deploy/kubernetes/overlays/hoster',
+            'components:',
+            '  - ../../deploy/kubernetes/components/config-volume',
+            '',
+          ].join('\n'),
+        );
+        const manifests = await build(dir, '/');
+        const container = find(manifests, 'Deployment').spec.template.spec.containers[0];
+        // 100,000 domains: 317 MiB after a scan, 405 MiB at a reload's peak (docs/performance.md).
+        expect(container.resources).toMatchObject({
+          requests: { memory: '384Mi' },
+          limits: { memory: '640Mi' },
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   },
 );
 
