@@ -9,7 +9,7 @@ import {
 } from '../config/load';
 import type { ConfigProblem } from '../config/problems';
 import { DnsContext } from '../dns/records';
-import { dnsWarnings } from '../dns/warnings';
+import { dnsWarningSteps } from '../dns/warnings';
 import { createProfileSigner, type ProfileSigner } from '../protocols/apple-signing';
 
 /** A loaded config with what spans all of it: the DNS view and the profile signer. */
@@ -35,9 +35,9 @@ function catalogCheck(): {
 } {
   let dns: DnsContext | undefined;
   let signer: ProfileSigner | undefined;
-  const check: WholeConfigCheck = (config, report) => {
-    dns = new DnsContext(config.domains, config.service);
-    for (const warning of dnsWarnings(dns))
+  const check: WholeConfigCheck = function* (config, report) {
+    dns = yield* DnsContext.inSlices(config.domains, config.service);
+    for (const warning of yield* dnsWarningSteps(dns))
       report.warnAboutDomain(warning.domain, warning.path, warning.message);
     if (config.signing) {
       const result = createProfileSigner(config.signing, config.now);

@@ -56,8 +56,12 @@ export interface WholeConfigReport {
 /**
  * Checks that need more than settings (the DNS view of the whole config, a signer made of the key
  * files), run by the layer above once the settings are resolved, so this layer yields settings only.
+ * A check over every domain is a generator that yields between slices, like the loader itself.
  */
-export type WholeConfigCheck = (config: WholeConfig, report: WholeConfigReport) => void;
+export type WholeConfigCheck = (
+  config: WholeConfig,
+  report: WholeConfigReport,
+) => void | Generator<void, void>;
 
 export type LoadResult =
   | { ok: true; config: LoadedConfig }
@@ -270,7 +274,7 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
   const extraWarnings: ConfigProblem[] = [];
   if (files.check) {
     yield;
-    files.check(
+    const checking = files.check(
       {
         domains: resolved.domains,
         service: resolved.service,
@@ -287,6 +291,7 @@ function* loadSteps(texts: readonly ConfigText[], files: LoadOptions): Generator
         },
       },
     );
+    if (checking) yield* checking;
   }
   const warnings = [...resolved.warnings, ...extraWarnings];
   const warningsNotShown = resolved.notShown();

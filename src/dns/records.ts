@@ -57,6 +57,58 @@ export function isInZone(name: string, zone: string): boolean {
   return name === zone || name.endsWith(`.${zone}`);
 }
 
+/** Domains handled between two yields of the sliced builders below. */
+export const DNS_DOMAINS_PER_SLICE = 5_000;
+
+interface DnsIndex {
+  readonly servedNames: ReadonlySet<string>;
+  readonly noCnameNames: ReadonlySet<string>;
+  readonly hostsByZone: ReadonlyMap<string, Map<string, Set<string>>>;
+}
+
+/** Runs a sliced builder to its end without pausing. */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+function* indexSteps(
+  domains: readonly DomainSettings[],
+  service: ServiceSettings,
+): Generator<void, DnsIndex> {
+  const served = new Set<string>();
+  const noCname = new Set<string>();
+  const hostsByZone = new Map<string, Map<string, Set<string>>>();
+  for (let i = 0; i < domains.length; i++) {
+    const settings = domains[i] as DomainSettings;
+    for (const name of [settings.domain, ...settings.aliases]) {
+      served.add(name);
+      noCname.add(name);
+    }
+    if (i % DNS_DOMAINS_PER_SLICE === DNS_DOMAINS_PER_SLICE - 1) yield;
+  }
+  const place = (host: string, role: string) => {
+    noCname.add(host);
+    const zone = enclosingZone(host, served);
+    if (zone === undefined) return;
+    const hosts = hostsByZone.get(zone) ?? new Map<string, Set<string>>();
+    hostsByZone.set(zone, hosts.set(host, (hosts.get(host) ?? new Set()).add(role)));
+  };
+  for (let i = 0; i < domains.length; i++) {
+    const entry = domains[i] as DomainSettings;
+    for (const name of entry.templates ? [entry.domain, ...entry.aliases] : [entry.domain]) {
+      const settings = settingsForName(entry, name);
+      for (const server of [...settings.incoming, ...settings.outgoing])
+        place(server.host, PROTOCOL_NAMES[server.type]);
+    }
+    if (i % DNS_DOMAINS_PER_SLICE === DNS_DOMAINS_PER_SLICE - 1) yield;
+  }
+  if (service.publicHost) place(service.publicHost, 'autoconfig/Autodiscover web service');
+  return { servedNames: served, noCnameNames: noCname, hostsByZone };
+}
+
 /**
  * What the generator knows across the whole config, computed once per load: which names are SRV
  * targets or zone apexes (so cannot be CNAMEs) and which addresses were declared.
@@ -69,36 +121,27 @@ export class DnsContext {
    * The hosts that belong in each served zone (the closest enclosing one), whichever domain names
    * them: a hoster's own domain holds the addresses of the servers all its customers use.
    */
-  private readonly hostsByZone = new Map<string, Map<string, Set<string>>>();
+  private readonly hostsByZone: ReadonlyMap<string, Map<string, Set<string>>>;
 
   constructor(
     readonly domains: readonly DomainSettings[],
     readonly service: ServiceSettings,
+    index: DnsIndex = runToEnd(indexSteps(domains, service)),
   ) {
-    const served = new Set<string>();
-    const noCname = new Set<string>();
-    for (const settings of domains) {
-      for (const name of [settings.domain, ...settings.aliases]) {
-        served.add(name);
-        noCname.add(name);
-      }
-    }
-    this.servedNames = served;
-    const place = (host: string, role: string) => {
-      noCname.add(host);
-      const zone = enclosingZone(host, served);
-      if (zone === undefined) return;
-      const hosts = this.hostsByZone.get(zone) ?? new Map<string, Set<string>>();
-      this.hostsByZone.set(zone, hosts.set(host, (hosts.get(host) ?? new Set()).add(role)));
-    };
-    for (const entry of domains)
-      for (const name of entry.templates ? [entry.domain, ...entry.aliases] : [entry.domain]) {
-        const settings = settingsForName(entry, name);
-        for (const server of [...settings.incoming, ...settings.outgoing])
-          place(server.host, PROTOCOL_NAMES[server.type]);
-      }
-    if (service.publicHost) place(service.publicHost, 'autoconfig/Autodiscover web service');
-    this.noCnameNames = noCname;
+    this.servedNames = index.servedNames;
+    this.noCnameNames = index.noCnameNames;
+    this.hostsByZone = index.hostsByZone;
+  }
+
+  /**
+   * The same view built a slice of domains at a time (a yield after each), for a config loaded
+   * while the server answers: over 100,000 domains in one go it held the event loop ~0.2 s.
+   */
+  static *inSlices(
+    domains: readonly DomainSettings[],
+    service: ServiceSettings,
+  ): Generator<void, DnsContext> {
+    return new DnsContext(domains, service, yield* indexSteps(domains, service));
   }
 
   /** The hosts inside `zone` that the config names, with what they serve. */

@@ -1,6 +1,6 @@
 import type { DomainSettings } from '../core/settings';
 import type { PathSegment } from '../core/path-segment';
-import { enclosingZone, type DnsContext } from './records';
+import { DNS_DOMAINS_PER_SLICE, enclosingZone, runToEnd, type DnsContext } from './records';
 
 export interface DnsWarning {
   readonly domain: DomainSettings;
@@ -16,8 +16,15 @@ const WEB_PREFIXES = ['autoconfig', 'autodiscover'] as const;
  * public host. The generator cannot see the live zone; `mail-autoconf check` looks at that.
  */
 export function dnsWarnings(context: DnsContext): DnsWarning[] {
+  return runToEnd(dnsWarningSteps(context));
+}
+
+/** {@link dnsWarnings} a slice of domains at a time, for a config loaded while serving. */
+export function* dnsWarningSteps(context: DnsContext): Generator<void, DnsWarning[]> {
   const warnings: DnsWarning[] = [];
-  for (const settings of context.domains) {
+  for (let i = 0; i < context.domains.length; i++) {
+    if (i % DNS_DOMAINS_PER_SLICE === DNS_DOMAINS_PER_SLICE - 1) yield;
+    const settings = context.domains[i] as DomainSettings;
     const seen = new Set<string>();
     const servers = [
       ...settings.incoming.map((server, index) => ({ server, path: ['incoming', index] as PathSegment[] })),

@@ -1,6 +1,7 @@
 import dnsPacket from 'dns-packet';
 import { DnsContext, domainZones, preferenceOrder, type ZoneRecords } from '../../../src/dns/records';
 import { fromPacketAnswer, recordKey, recordProblem, toPacketAnswer } from '../../../src/dns/record';
+import { dnsWarningSteps, dnsWarnings } from '../../../src/dns/warnings';
 import { formatZones } from '../../../src/dns/zonefile';
 import { exampleSnapshot, loadInline } from '../../helpers/example';
 import { namedCheckzone, zoneSections } from '../../helpers/named-checkzone';
@@ -201,5 +202,44 @@ outgoing: [{ type: smtp, host: smtp.provider.example, security: tls }]
     [{ name: 'x.example', ttl: 1, data: { type: 'A', address: '192.0.2.999' } }, 'round trip|encodable'],
   ] as const)('recordProblem rejects %j', (record, message) => {
     expect(recordProblem({ ...record, purpose: '' })).toMatch(new RegExp(message));
+  });
+});
+
+describe('the DNS view built in slices (for a config loaded while serving)', () => {
+  const config = loadInline({
+    'a.yaml': `${SERVICE}domains:\n  - domain: provider.example\n    ${IMAP_SMTP.trim().replaceAll('\n', '\n    ')}\n`,
+  });
+  const base = config.domains[0]!;
+  // Many customers on the provider's servers, a few with a host inside their own zone.
+  const domains = Array.from({ length: 12_000 }, (_, i) =>
+    i % 1000 === 0
+      ? {
+          ...base,
+          domain: `c${i}.example`,
+          incoming: base.incoming.map((server) => ({ ...server, host: `mail.c${i}.example` })),
+        }
+      : { ...base, domain: `c${i}.example` },
+  ) as typeof config.domains;
+
+  it('pauses between slices and ends with the same view and the same warnings', () => {
+    const steps = DnsContext.inSlices(domains, config.service);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    const sliced = step.value;
+    const whole = new DnsContext(domains, config.service);
+    expect(pauses).toBeGreaterThanOrEqual(4);
+    expect([...sliced.servedNames]).toEqual([...whole.servedNames]);
+    expect([...sliced.noCnameNames]).toEqual([...whole.noCnameNames]);
+    expect(sliced.hostsIn('c1000.example')).toEqual(whole.hostsIn('c1000.example'));
+    expect(sliced.hostsIn('c1000.example').size).toBe(1);
+
+    const warningSteps = dnsWarningSteps(sliced);
+    let warningPauses = 0;
+    let warned = warningSteps.next();
+    for (; !warned.done; warned = warningSteps.next()) warningPauses++;
+    expect(warningPauses).toBeGreaterThanOrEqual(2);
+    expect(warned.value).toEqual(dnsWarnings(whole));
+    expect(warned.value).toHaveLength(12);
   });
 });
