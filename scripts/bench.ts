@@ -335,6 +335,8 @@ async function ratioBench(work: string) {
       for (const server of servers.values())
         await generateLoad(TOOL, spec(server.url, scenario, 2), LOAD_CPU);
     }
+    for (const started of calibrated.values())
+      await generateLoad(TOOL, spec(started.url, SCENARIOS[0] as Scenario, 1), LOAD_CPU);
     for (let round = 1; round <= ROUNDS; round++) {
       for (const scenario of SCENARIOS) {
         // Baseline, default and hardened server one after the other, the order rotating each round
