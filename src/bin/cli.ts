@@ -25,7 +25,13 @@ run(process.argv.slice(2), {
     const drain = () => batch.drain();
     process.on('beforeExit', drain);
     process.on('exit', drain);
-    const batch = new LineBatch(pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+    const destination = pino.destination({ dest: 1, sync: false, minLength: 4096, contentMode: 'buffer' });
+    const batch = new LineBatch({
+      // In buffer mode the destination takes Buffers; its type declares strings only.
+      write: (bytes) => destination.write(bytes as unknown as string),
+      flush: () => destination.flush(),
+      flushSync: () => destination.flushSync(),
+    });
     return batch;
   },
   onReloadSignal: (listener) => process.on('SIGHUP', listener),

@@ -3,7 +3,7 @@ import { LineBatch, type LineSink } from '../../../src/cli/line-batch';
 function recordingSink() {
   const calls: string[] = [];
   const sink: LineSink = {
-    write: (text) => calls.push(`write:${text}`),
+    write: (bytes) => calls.push(`write:${bytes.toString('utf8')}`),
     flush: () => calls.push('flush'),
     flushSync: () => calls.push('flushSync'),
   };
@@ -11,28 +11,46 @@ function recordingSink() {
 }
 
 describe('LineBatch', () => {
-  it('holds lines until a batch is full, then hands them on as one piece, in order', () => {
+  it('holds lines until the batch would overflow, then hands them on as one piece, in order', () => {
     const { sink, calls } = recordingSink();
-    const batch = new LineBatch(sink, 10);
+    // Room for 20 bytes: a line is let in while its worst case (3 bytes a character) fits.
+    const batch = new LineBatch(sink, 20);
     batch.write('aaaa\n');
-    batch.write('bbb\n');
+    batch.write('bb\n');
     expect(calls).toEqual([]);
-    batch.write('cc\n');
-    expect(calls).toEqual(['write:aaaa\nbbb\ncc\n']);
-    batch.write('d\n');
-    expect(calls).toHaveLength(1);
+    batch.write('cccc\n');
+    expect(calls).toEqual(['write:aaaa\nbb\n']);
+    batch.flush();
+    expect(calls).toEqual(['write:aaaa\nbb\n', 'write:cccc\n', 'flush']);
   });
 
-  it('hands on what is pending before flushing the sink', () => {
+  it('encodes characters beyond ASCII as UTF-8', () => {
     const { sink, calls } = recordingSink();
     const batch = new LineBatch(sink);
-    batch.write('request 1\n');
-    batch.write('request 2\n');
+    batch.write('{"userAgent":"Thunderbird für Ärzte ☃ 😀"}\n');
     batch.flush();
-    expect(calls).toEqual(['write:request 1\nrequest 2\n', 'flush']);
-    batch.write('last\n');
+    expect(calls).toEqual(['write:{"userAgent":"Thunderbird für Ärzte ☃ 😀"}\n', 'flush']);
+  });
+
+  it('hands a line longer than a whole batch on by itself, after what was pending', () => {
+    const { sink, calls } = recordingSink();
+    const batch = new LineBatch(sink, 30);
+    batch.write('short\n');
+    const long = `${'x'.repeat(40)}\n`;
+    batch.write(long);
+    batch.write('after\n');
     batch.flushSync();
-    expect(calls.slice(2)).toEqual(['write:last\n', 'flushSync']);
+    expect(calls).toEqual(['write:short\n', `write:${long}`, 'write:after\n', 'flushSync']);
+  });
+
+  it('does not reuse a buffer the sink may still be writing', () => {
+    const pieces: Buffer[] = [];
+    const batch = new LineBatch({ write: (bytes) => pieces.push(bytes), flush: () => undefined }, 16);
+    batch.write('one\n');
+    batch.drain();
+    batch.write('two\n');
+    batch.drain();
+    expect(pieces.map((piece) => piece.toString())).toEqual(['one\n', 'two\n']);
   });
 
   it('writes nothing when nothing is pending', () => {
