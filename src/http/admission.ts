@@ -40,9 +40,14 @@ const MAX_PARAMETERS = 1000;
 const EMPTY = Buffer.alloc(0);
 
 function decodeComponent(text: string): string {
-  if (text.indexOf('+') < 0 && text.indexOf('%') < 0) return text;
-  // Lenient like Express's "simple" parser: a malformed escape is kept as written, never thrown.
-  return unescapeQuery(text.replaceAll('+', ' '));
+  const spaced = text.indexOf('+') < 0 ? text : text.replaceAll('+', ' ');
+  if (spaced.indexOf('%') < 0) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    // Lenient like Express's "simple" parser: a malformed escape is kept as written, never thrown.
+    return unescapeQuery(spaced);
+  }
 }
 
 /**
