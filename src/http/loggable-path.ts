@@ -20,6 +20,7 @@ const MASK = '*@';
  */
 const AT_SIGN_BYTES: readonly (readonly string[])[] = [['40'], ['ef', 'bc', 'a0'], ['ef', 'b9', 'ab']];
 const AT_SIGN_CHARACTERS = new Set(['@', '\uFF20', '\uFE6B']);
+const MAY_HOLD_AT_SIGN = /[@%\u0080-\uffff]/;
 
 export function loggablePath(url: string | undefined): string {
   const target = url ?? '/';
@@ -27,6 +28,12 @@ export function loggablePath(url: string | undefined): string {
   const end = queryAt >= 0 ? queryAt : target.length;
   const start = pathStart(target, end);
   if (start >= end) return '/';
+  // Nearly every path has no at sign in any spelling (those need `@`, `%` or a character beyond
+  // ASCII) and is short: logged as it is, without the walk below.
+  if (end - start <= MAX_LOGGED_PATH) {
+    const path = target.slice(start, end);
+    if (!MAY_HOLD_AT_SIGN.test(path)) return path;
+  }
 
   let logged = '';
   let segmentStart = start;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { loggablePath, MAX_LOGGED_PATH } from '../../../src/http/loggable-path';
 
 /** The fastest of a few runs: the first call also pays for compilation, and the machine is shared. */
@@ -67,5 +68,25 @@ describe('security review #13: encoded addresses in paths are masked in logs', (
     ['/a/', '/a/'],
   ])('%s, with no address in it, is logged as it is', (url, logged) => {
     expect(loggablePath(url)).toBe(logged);
+  });
+});
+
+describe('loggablePath on paths without an at sign in any spelling', () => {
+  const plain = fc.string({
+    unit: fc.constantFrom(...'abcXYZ019-._~/!$&()*+,;=:'.split('')),
+    maxLength: 260,
+  });
+
+  it('logs the path as it is, cut after 200 characters; a path with one is still masked', () => {
+    fc.assert(
+      fc.property(plain, plain, (path, local) => {
+        const target = `/${path}`;
+        const logged = loggablePath(`${target}?emailaddress=x%40example.com`);
+        expect(logged).toBe(target.length <= 200 ? target : `${target.slice(0, 200)}…`);
+        const withAt = loggablePath(`/v1.0/${local.replaceAll('/', '')}@example.com`);
+        expect(withAt).toBe('/v1.0/*@example.com');
+      }),
+      { numRuns: 500 },
+    );
   });
 });
