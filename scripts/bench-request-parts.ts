@@ -76,6 +76,9 @@ function time(part: (i: number) => void, prepare: () => void = () => undefined):
   return perRound[perRound.length >> 1] as number;
 }
 
+// Piped into `head`, the reader may go away early: that ends the run, quietly.
+process.stdout.on('error', () => process.exit(0));
+
 function report(name: string, micros: number): void {
   process.stdout.write(`${name.padEnd(46)} ${micros.toFixed(2).padStart(7)} µs\n`);
 }
