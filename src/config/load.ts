@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
+import { runInSlices, runToEnd } from '../core/steps';
 import { normalizeDomain } from '../core/address';
 import type { DomainSettings, ServiceSettings } from '../core/settings';
 import { listConfigFiles } from './config-files';
@@ -137,11 +138,7 @@ export function loadConfigTexts(
   texts: readonly ConfigText[],
   files: LoadOptions = { baseDir: process.cwd() },
 ): LoadResult {
-  const steps = loadSteps(texts, files);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runToEnd(loadSteps(texts, files));
 }
 
 /**
@@ -153,12 +150,7 @@ export async function loadConfigTextsInSlices(
   texts: readonly ConfigText[],
   files: LoadOptions = { baseDir: process.cwd() },
 ): Promise<LoadResult> {
-  const steps = loadSteps(texts, files);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  return runInSlices(loadSteps(texts, files));
 }
 
 /** The loader as a generator that pauses (yields) after each file and each slice of domains. */

@@ -1,3 +1,4 @@
+import { runToEnd } from '../core/steps';
 import { settingsForName } from '../core/domain-template';
 import type {
   DomainSettings,
@@ -64,14 +65,6 @@ interface DnsIndex {
   readonly servedNames: ReadonlySet<string>;
   readonly noCnameNames: ReadonlySet<string>;
   readonly hostsByZone: ReadonlyMap<string, Map<string, Set<string>>>;
-}
-
-/** Runs a sliced builder to its end without pausing. */
-export function runToEnd<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
 }
 
 function* indexSteps(

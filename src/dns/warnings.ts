@@ -1,6 +1,7 @@
 import type { DomainSettings } from '../core/settings';
 import type { PathSegment } from '../core/path-segment';
-import { DNS_DOMAINS_PER_SLICE, enclosingZone, runToEnd, type DnsContext } from './records';
+import { runToEnd } from '../core/steps';
+import { DNS_DOMAINS_PER_SLICE, enclosingZone, type DnsContext } from './records';
 
 export interface DnsWarning {
   readonly domain: DomainSettings;

@@ -1,3 +1,4 @@
+import { runToEnd } from '../core/steps';
 import type { LoadedConfig } from '../config/load';
 import type { DomainSettings } from '../core/settings';
 import { connectionUrl, describeError, type ConnectionUrl } from './connection';
@@ -43,11 +44,9 @@ export async function composeOnce(
       } finally {
         await database.close();
       }
-      const steps = new RowResolver(label, source.profile).steps(config, fetched);
-      let step = steps.next();
-      while (!step.done) step = steps.next();
-      problems.push(...step.value.problems);
-      perSource.push({ label, domains: step.value.domains, rows: fetched.rows.length });
+      const resolved = runToEnd(new RowResolver(label, source.profile).steps(config, fetched));
+      problems.push(...resolved.problems);
+      perSource.push({ label, domains: resolved.domains, rows: fetched.rows.length });
     } catch (error) {
       const target = connection ? ` (${connection.shown})` : '';
       failures.push(

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { runInSlices } from '../core/steps';
 import type { LoadedConfig } from '../config/load';
 import type { DomainSettings } from '../core/settings';
 import { mergeSourceDomains } from './merge';
@@ -93,13 +94,8 @@ export class SourceSet {
         });
         continue;
       }
-      const steps = resolver.steps(config, fetched);
-      let step = steps.next();
-      while (!step.done) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        step = steps.next();
-      }
-      perSource.push({ label: resolver.label, resolved: step.value, runner, fetched });
+      const resolved = await runInSlices(resolver.steps(config, fetched));
+      perSource.push({ label: resolver.label, resolved, runner, fetched });
     }
     const merged = await mergeSourceDomains(
       config,
