@@ -1,20 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  chownSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
 import { generateLoad, type LoadResult, type LoadTool } from './bench-load';
+import { DB_PASSWORD, ThrowawayPostgres } from './throwaway-postgres';
 
 /**
  * The SQL source scenario of `npm run bench`: a throwaway PostgreSQL (Debian's package) holding
@@ -32,30 +21,6 @@ export interface SourceBenchOptions {
   readonly seconds: number;
   readonly loadCpu: number | undefined;
   readonly log: (line: string) => void;
-}
-
-const NOBODY = { uid: 65534, gid: 65534 };
-const asRoot = process.getuid?.() === 0;
-const PASSWORD = 'bench-password';
-
-function pgBin(name: string): string {
-  const base = '/usr/lib/postgresql';
-  if (existsSync(base)) {
-    for (const major of readdirSync(base).sort().reverse()) {
-      const path = join(base, major, 'bin', name);
-      if (existsSync(path)) return path;
-    }
-  }
-  return name;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -85,68 +50,20 @@ const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toF
 
 export async function sourceBench(options: SourceBenchOptions) {
   const { log, rows } = options;
-  // Its own temp directory: the benchmark's work directory is private to root, and as root the
-  // database runs as nobody.
-  const dir = mkdtempSync(join(tmpdir(), 'mail-autoconf-bench-pg-'));
-  if (asRoot) chownSync(dir, NOBODY.uid, NOBODY.gid);
-  const data = join(dir, 'data');
-  const init = spawnSync(
-    pgBin('initdb'),
-    [
-      '-D',
-      data,
-      '-U',
-      'postgres',
-      '--auth-local=trust',
-      '--auth-host=scram-sha-256',
-      '--no-sync',
-      '-E',
-      'UTF8',
-      '--locale=C',
-    ],
-    { ...(asRoot && NOBODY), encoding: 'utf8' },
-  );
-  if (init.error || init.status !== 0) {
-    log(
-      `\nsource scenario skipped: initdb failed (${init.error?.message ?? init.stderr.trim()}); apt-get install postgresql`,
-    );
-    return { skipped: 'initdb failed' };
+  let db: ThrowawayPostgres;
+  try {
+    db = await ThrowawayPostgres.create();
+  } catch (error) {
+    log(`\nsource scenario skipped: ${error instanceof Error ? error.message : String(error)}`);
+    return { skipped: 'no PostgreSQL' };
   }
-  const port = await freePort();
-  const postgres = spawn(
-    pgBin('postgres'),
-    ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
-    { ...(asRoot && NOBODY), stdio: 'ignore' },
-  );
-  const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
   let server: ChildProcess | undefined;
   try {
-    for (let i = 0; ; i++) {
-      try {
-        await admin(() => Promise.resolve());
-        break;
-      } catch (error) {
-        if (i > 200) throw error;
-        await sleep(100);
-      }
-    }
-    await admin(async (client) => {
-      await client.query(`CREATE ROLE bench LOGIN PASSWORD '${PASSWORD}'`);
-      await client.query(`CREATE TABLE mail_domain (name text PRIMARY KEY, profile text NOT NULL)`);
-      await client.query(
-        `INSERT INTO mail_domain SELECT 'customer-' || g || '.example', 'hosting-eu' FROM generate_series(0, $1 - 1) g`,
-        [rows],
-      );
-      await client.query(`GRANT SELECT ON mail_domain TO bench`);
-    });
+    await db.sql(`CREATE TABLE mail_domain (name text PRIMARY KEY, profile text NOT NULL)`);
+    await db.sql(
+      `INSERT INTO mail_domain SELECT 'customer-' || g || '.example', 'hosting-eu' FROM generate_series(0, $1 - 1) g`,
+      [rows],
+    );
     const config = join(options.work, 'source-config');
     mkdirSync(config);
     writeFileSync(
@@ -167,7 +84,7 @@ sources:
     notify: mail_autoconf
 `,
     );
-    log(`\n${rows} source rows in a PostgreSQL on port ${port}`);
+    log(`\n${rows} source rows in a PostgreSQL on port ${db.port}`);
 
     const cli = join(options.root, 'dist', 'src', 'bin', 'cli.js');
     const started = performance.now();
@@ -176,7 +93,7 @@ sources:
       env: {
         ...process.env,
         NODE_ENV: 'production',
-        MAIL_AUTOCONF_DB_URL: `postgresql://bench:${PASSWORD}@127.0.0.1:${port}/postgres`,
+        MAIL_AUTOCONF_DB_URL: db.url,
       },
     });
     let output = '';
@@ -213,10 +130,8 @@ sources:
     const loaded = generateLoad(options.tool, hot, options.loadCpu);
     await sleep((hot.seconds * 1000) / 4);
     const changedAt = performance.now();
-    await admin(async (client) => {
-      await client.query(`UPDATE mail_domain SET profile = 'hosting-us'`);
-      await client.query(`NOTIFY mail_autoconf`);
-    });
+    await db.sql(`UPDATE mail_domain SET profile = 'hosting-us'`);
+    await db.sql(`NOTIFY mail_autoconf`);
     let refreshSeconds = Number.NaN;
     for (;;) {
       if ((await get(last)).body.includes('imap.us.hosting.example')) {
@@ -237,7 +152,7 @@ sources:
         `changed rows served ${fixed(refreshSeconds)} s after the NOTIFY; RSS ${fixed(refreshRss, 0)} MiB ` +
         `(targets: load < 5 s, RSS < 400 MiB, p99 < 50 ms, no errors)`,
     );
-    if (output.includes(PASSWORD)) log('WARNING: the database password appeared in the server output');
+    if (output.includes(DB_PASSWORD)) log('WARNING: the database password appeared in the server output');
     return {
       rows,
       loadSeconds,
@@ -246,7 +161,7 @@ sources:
       during,
       refreshSeconds,
       refreshRssMiB: refreshRss,
-      passwordInOutput: output.includes(PASSWORD),
+      passwordInOutput: output.includes(DB_PASSWORD),
     };
   } finally {
     if (server && server.exitCode === null) {
@@ -254,9 +169,6 @@ sources:
       server.kill('SIGTERM');
       await exited;
     }
-    const stopped = new Promise((resolve) => postgres.once('exit', resolve));
-    postgres.kill('SIGINT');
-    await stopped;
-    rmSync(dir, { recursive: true, force: true });
+    await db.destroy();
   }
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli';
-import { TestPostgres } from '../helpers/databases';
+import { ThrowawayPostgres } from '../helpers/databases';
 import { runTool } from '../helpers/system-tool';
 import { tempDir } from '../helpers/tools';
 
@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/tools';
  * certificate from a throwaway CA made by openssl.
  */
 
-let db: TestPostgres;
+let db: ThrowawayPostgres;
 let pki: ReturnType<typeof tempDir>;
 let config: ReturnType<typeof tempDir>;
 
@@ -79,7 +79,7 @@ beforeAll(async () => {
     ],
     { cwd: pki.path, stdio: 'ignore' },
   );
-  db = await TestPostgres.create({
+  db = await ThrowawayPostgres.create({
     tls: {
       certificate: readFileSync(join(pki.path, 'server.pem'), 'utf8'),
       key: readFileSync(join(pki.path, 'server.key'), 'utf8'),

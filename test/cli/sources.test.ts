@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli';
-import { DB_PASSWORD, TestPostgres } from '../helpers/databases';
+import { DB_PASSWORD, ThrowawayPostgres } from '../helpers/databases';
 
 /** The commands on a config whose domains come partly from a real PostgreSQL. */
 
-let db: TestPostgres;
+let db: ThrowawayPostgres;
 let dir: string;
 
 const SERVICE = `
@@ -25,7 +25,7 @@ sources:
 `;
 
 beforeAll(async () => {
-  db = await TestPostgres.create();
+  db = await ThrowawayPostgres.create();
   await db.sql(`CREATE TABLE mail_domain (name text PRIMARY KEY, aliases text)`);
 }, 120_000);
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { DB_PASSWORD, TestPostgres } from '../helpers/databases';
+import { DB_PASSWORD, ThrowawayPostgres } from '../helpers/databases';
 import { buildCli, ServeProcess } from '../helpers/serve-process';
 
 /**
@@ -12,7 +12,7 @@ import { buildCli, ServeProcess } from '../helpers/serve-process';
  */
 
 let cli: string;
-let db: TestPostgres;
+let db: ThrowawayPostgres;
 let dir: string;
 let serve: ServeProcess | undefined;
 
@@ -49,7 +49,7 @@ sources:
 
 beforeAll(async () => {
   cli = buildCli();
-  db = await TestPostgres.create();
+  db = await ThrowawayPostgres.create();
   await db.sql(`CREATE TABLE mail_domain (
     name text PRIMARY KEY, profile text, aliases text[], login text, settings jsonb,
     active boolean NOT NULL DEFAULT true)`);
